@@ -1,0 +1,512 @@
+import { StateSyncError, toStateSyncError } from './errors.js';
+import { noopLogger } from './logger.js';
+import { createRetryPolicy } from './retry.js';
+import { assertRevision, compareRevisions } from './revision.js';
+import { createStore } from './subscribable.js';
+import { createThrottle } from './throttle.js';
+import { defaultTimers } from './timers.js';
+import type {
+  Epoch,
+  InvalidationEvent,
+  InvalidationSubscriber,
+  Logger,
+  RetryOptions,
+  Revision,
+  SnapshotApplier,
+  SnapshotEnvelope,
+  SnapshotProvider,
+  Subscribable,
+  SyncErrorContext,
+  SyncPhase,
+  SyncStatus,
+  ThrottlingOptions,
+  Timers,
+  Topic,
+  Unsubscribe,
+} from './types.js';
+import { parseInvalidation, parseSnapshot } from './validate.js';
+
+export interface RevisionSyncOptions<T> {
+  /** The resource to keep in sync. Events for other topics are ignored. */
+  topic: Topic;
+  /** Source of invalidation events. */
+  subscriber: InvalidationSubscriber;
+  /** Reads the canonical snapshot. */
+  provider: SnapshotProvider<T>;
+  /** Writes snapshots (and deltas, if it can) into local state. */
+  applier: SnapshotApplier<T>;
+  /** Return `false` to ignore an event, e.g. one this window caused itself. */
+  shouldRefresh?(event: InvalidationEvent): boolean;
+  /** @default noopLogger */
+  logger?: Logger;
+  /** Told about every failure; syncing goes on whatever it does, even if it throws. */
+  onError?(context: SyncErrorContext): void;
+  /** Delays fetches caused by invalidations. Explicit `refresh()` calls are never delayed. */
+  throttling?: ThrottlingOptions;
+  /** Retries failed fetches; `false` for a single attempt. @default { maxAttempts: 3 } */
+  retry?: RetryOptions | false;
+  /** Per-attempt limit for `getSnapshot`; the provider's signal aborts when it passes. @default 30000 */
+  timeoutMs?: number;
+  /** The revision local state already holds, e.g. hydrated from storage. */
+  initialRevision?: Revision;
+  /** The epoch `initialRevision` belongs to. */
+  initialEpoch?: Epoch;
+  /** @default the platform's setTimeout and Date.now */
+  timers?: Timers;
+  /** Source of randomness for retry jitter. @default Math.random */
+  random?: () => number;
+}
+
+export interface RevisionSyncHandle {
+  readonly topic: Topic;
+  /** Subscribes, then pulls and applies the first snapshot. Fetch failures go to `onError`. */
+  start(): Promise<void>;
+  /** Unsubscribes and aborts the fetch in flight; once resolved, nothing more is applied. */
+  stop(): Promise<void>;
+  /**
+   * Pulls a fresh snapshot. Resolves once local state is at least as new as the newest revision
+   * known when it was called; rejects with a `StateSyncError` when that cannot happen.
+   */
+  refresh(): Promise<void>;
+  getLocalRevision(): Revision | undefined;
+  /**
+   * Records that local state already reflects `revision` (e.g. the reply to a write), so the
+   * echo of that write causes no fetch. Never moves backwards within an epoch.
+   */
+  setLocalRevision(revision: Revision, epoch?: Epoch): void;
+  readonly status: Subscribable<SyncStatus>;
+}
+
+interface Mark {
+  revision: Revision;
+  epoch: Epoch | undefined;
+}
+
+interface Waiter {
+  afterFetch: number;
+  resolve(): void;
+  reject(error: StateSyncError): void;
+}
+
+const RETIRED_EPOCHS_KEPT = 64;
+
+export function createRevisionSync<T>(options: RevisionSyncOptions<T>): RevisionSyncHandle {
+  const { topic, subscriber, provider, applier, shouldRefresh, onError } = options;
+  if (typeof topic !== 'string' || topic.trim() === '') {
+    throw new StateSyncError('invalid_option', 'topic must be a non-empty string');
+  }
+  const logger = options.logger ?? noopLogger;
+  const timers = options.timers ?? defaultTimers;
+  const retry = createRetryPolicy(options.retry, options.random ?? Math.random);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (!(timeoutMs > 0)) throw new StateSyncError('invalid_option', 'timeoutMs must be positive');
+
+  let local: Mark | undefined;
+  if (options.initialRevision !== undefined) {
+    local = {
+      revision: assertRevision(options.initialRevision, 'initialRevision'),
+      epoch: options.initialEpoch,
+    };
+  }
+  let phase: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  let unsubscribe: Unsubscribe | undefined;
+  let startPromise: Promise<void> | undefined;
+  let stopPromise: Promise<void> | undefined;
+  /** Newest revision announced by an event and not yet reached. */
+  let target: Mark | undefined;
+  const retired = new Set<Epoch>();
+  let fetchesStarted = 0;
+  let inFlight: Promise<void> | undefined;
+  let again = false;
+  let refreshWanted = false;
+  /** Set after a failed apply: the next snapshot is applied even at an equal revision. */
+  let repair = false;
+  let applyQueue: Promise<void> = Promise.resolve();
+  let abortFetch: ((reason: StateSyncError) => void) | undefined;
+  let wakeSleeper: (() => void) | undefined;
+  const waiters = new Set<Waiter>();
+  // A function, not an inline check: `phase` changes across awaits.
+  const isStopped = () => phase === 'stopped';
+
+  const status = createStore<SyncStatus>(
+    {
+      state: 'idle',
+      localRevision: local?.revision,
+      epoch: local?.epoch,
+      lastError: undefined,
+      lastAppliedAt: undefined,
+    },
+    (error) => logger.error('status listener threw', { error }),
+  );
+  const setStatus = (patch: Partial<SyncStatus>) => status.setState({ ...status.getState(), ...patch });
+
+  const report = (phaseName: SyncPhase, error: StateSyncError, extra: Partial<SyncErrorContext>) => {
+    const context: SyncErrorContext = { phase: phaseName, topic, error, ...extra };
+    if (local) context.localRevision = local.revision;
+    const line = { code: error.code, message: error.message };
+    if (extra.willRetry) logger.warn(`${phaseName} failed, retrying`, line);
+    else logger.error(`${phaseName} failed`, line);
+    try {
+      onError?.(context);
+    } catch (thrown) {
+      logger.error('onError threw', { error: thrown });
+    }
+  };
+
+  /** Would data at (revision, epoch) be newer than what local state holds? */
+  const isAhead = (revision: Revision, epoch: Epoch | undefined) => {
+    if (epoch !== undefined && retired.has(epoch)) return false;
+    if (local === undefined) return true;
+    if (epoch !== undefined && epoch !== local.epoch) return true;
+    return compareRevisions(revision, local.revision) > 0;
+  };
+
+  const reached = (mark: Mark) => {
+    if (mark.epoch !== undefined && retired.has(mark.epoch)) return true;
+    if (local === undefined) return false;
+    if (mark.epoch !== undefined && mark.epoch !== local.epoch) return false;
+    return compareRevisions(local.revision, mark.revision) >= 0;
+  };
+
+  const commit = (revision: Revision, epoch: Epoch | undefined, now = timers.now()) => {
+    const newEpoch = epoch !== undefined && epoch !== local?.epoch;
+    if (newEpoch && local?.epoch !== undefined) {
+      retired.add(local.epoch);
+      if (retired.size > RETIRED_EPOCHS_KEPT) retired.delete(retired.values().next().value as Epoch);
+    }
+    // Revisions from another epoch mean nothing in the new one.
+    if (newEpoch && target && target.epoch !== epoch) target = undefined;
+    local = { revision, epoch: epoch ?? local?.epoch };
+    if (target && reached(target)) target = undefined;
+    setStatus({ localRevision: revision, epoch: local.epoch, lastAppliedAt: now });
+  };
+
+  const want = (revision: Revision, epoch: Epoch | undefined) => {
+    if (
+      target === undefined ||
+      (epoch !== undefined && epoch !== target.epoch) ||
+      compareRevisions(revision, target.revision) > 0
+    ) {
+      target = { revision, epoch: epoch ?? target?.epoch };
+    }
+  };
+
+  const serially = (task: () => Promise<void>): Promise<void> => {
+    const run = applyQueue.then(task);
+    applyQueue = run.catch(() => undefined);
+    return run;
+  };
+
+  const applySnapshot = (snapshot: SnapshotEnvelope<T>) =>
+    serially(async () => {
+      if (isStopped()) return;
+      const acceptable = isAhead(snapshot.revision, snapshot.epoch);
+      const sameAsLocal =
+        local !== undefined &&
+        snapshot.revision === local.revision &&
+        (snapshot.epoch === undefined || snapshot.epoch === local.epoch);
+      if (!acceptable && !(repair && sameAsLocal)) {
+        logger.debug('snapshot skipped', {
+          revision: snapshot.revision,
+          localRevision: local?.revision,
+        });
+        return;
+      }
+      try {
+        await applier.apply(snapshot);
+      } catch (error) {
+        repair = true;
+        throw toStateSyncError(error, 'apply_failed', `applying revision ${snapshot.revision}`);
+      }
+      repair = false;
+      if (local && !isAhead(snapshot.revision, snapshot.epoch) && !sameAsLocal) {
+        // setLocalRevision moved past this snapshot while it was being applied: state is now
+        // older than the revision says, so pull again and overwrite.
+        repair = true;
+        refreshWanted = true;
+        again = true;
+        return;
+      }
+      commit(snapshot.revision, snapshot.epoch);
+      const extra: Record<string, unknown> = { revision: snapshot.revision };
+      if (snapshot.epoch !== undefined) extra.epoch = snapshot.epoch;
+      logger.debug('snapshot applied', extra);
+    });
+
+  const applyDelta = (event: InvalidationEvent & { delta: NonNullable<InvalidationEvent['delta']> }) =>
+    serially(async () => {
+      if (isStopped() || !isAhead(event.revision, event.epoch)) return;
+      const fits =
+        local !== undefined &&
+        !repair &&
+        event.delta.base === local.revision &&
+        (event.epoch === undefined || event.epoch === local.epoch);
+      if (!fits || !applier.applyPatch) {
+        logger.debug('delta does not fit, pulling snapshot', {
+          revision: event.revision,
+          base: event.delta.base,
+          localRevision: local?.revision,
+        });
+        want(event.revision, event.epoch);
+        schedule();
+        return;
+      }
+      const patch = { base: event.delta.base, revision: event.revision, ops: event.delta.ops };
+      try {
+        await applier.applyPatch(event.epoch === undefined ? patch : { ...patch, epoch: event.epoch });
+      } catch (error) {
+        repair = true;
+        report('patch', toStateSyncError(error, 'apply_failed', `patching to ${event.revision}`), {
+          eventRevision: event.revision,
+        });
+        want(event.revision, event.epoch);
+        schedule();
+        return;
+      }
+      commit(event.revision, event.epoch);
+      logger.debug('delta applied', { revision: event.revision });
+    });
+
+  const fetchOnce = (): Promise<SnapshotEnvelope<T>> =>
+    new Promise((resolve, reject) => {
+      const controller = new AbortController();
+      let settled = false;
+      const finish = (error: StateSyncError | undefined, value?: unknown) => {
+        if (settled) return;
+        settled = true;
+        timers.clearTimeout(timer);
+        abortFetch = undefined;
+        if (error) {
+          controller.abort(error);
+          reject(error);
+          return;
+        }
+        try {
+          resolve(parseSnapshot<T>(value));
+        } catch (invalid) {
+          reject(invalid);
+        }
+      };
+      const timer = timers.setTimeout(
+        () => finish(new StateSyncError('timeout', `getSnapshot timed out after ${timeoutMs}ms`)),
+        timeoutMs,
+      );
+      abortFetch = (reason) => finish(reason);
+      Promise.resolve()
+        .then(() => provider.getSnapshot({ topic, signal: controller.signal }))
+        .then(
+          (value) => finish(undefined, value),
+          (error) => finish(toStateSyncError(error, 'snapshot_failed', 'getSnapshot failed')),
+        );
+    });
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const handle = timers.setTimeout(() => {
+        wakeSleeper = undefined;
+        resolve();
+      }, ms);
+      wakeSleeper = () => {
+        timers.clearTimeout(handle);
+        wakeSleeper = undefined;
+        resolve();
+      };
+    });
+
+  /** One fetch with retries. Resolves with the final error, or undefined on success. */
+  const fetchWithRetry = async (): Promise<StateSyncError | undefined> => {
+    for (let attempt = 1; ; attempt++) {
+      if (isStopped()) return stoppedError();
+      let snapshotRevision: Revision | undefined;
+      const announced = target;
+      try {
+        const snapshot = await fetchOnce();
+        snapshotRevision = snapshot.revision;
+        await applySnapshot(snapshot);
+        if (target && target === announced && !reached(target) && !again) {
+          if (target.epoch !== undefined && target.epoch !== (snapshot.epoch ?? local?.epoch)) {
+            // The authority answers from another epoch than the event named; nothing to wait for.
+            target = undefined;
+          } else {
+            throw new StateSyncError(
+              'stale_snapshot',
+              `snapshot ${snapshot.revision} is older than announced revision ${target.revision}`,
+            );
+          }
+        }
+        return undefined;
+      } catch (thrown) {
+        if (isStopped()) return stoppedError();
+        const error = toStateSyncError(thrown, 'snapshot_failed', 'getSnapshot failed');
+        const willRetry = attempt < retry.maxAttempts && error.code !== 'protocol';
+        const context: Partial<SyncErrorContext> = { attempt, willRetry };
+        if (snapshotRevision !== undefined) context.snapshotRevision = snapshotRevision;
+        if (target) context.eventRevision = target.revision;
+        const delay = willRetry ? retry.delayAfter(attempt) : 0;
+        if (willRetry) context.nextDelayMs = delay;
+        const phaseName = error.code === 'apply_failed' ? 'apply' : error.code === 'protocol' ? 'protocol' : 'snapshot';
+        report(phaseName, error, context);
+        if (!willRetry) return error;
+        await sleep(delay);
+      }
+    }
+  };
+
+  const settleWaiters = (fetchNumber: number, error: StateSyncError | undefined) => {
+    for (const waiter of waiters) {
+      if (fetchNumber <= waiter.afterFetch) continue;
+      waiters.delete(waiter);
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
+  };
+
+  const fetchLoop = async () => {
+    let error: StateSyncError | undefined;
+    do {
+      again = false;
+      refreshWanted = false;
+      const fetchNumber = ++fetchesStarted;
+      setStatus({ state: 'syncing' });
+      logger.debug('fetching snapshot', { localRevision: local?.revision, target: target?.revision });
+      error = await fetchWithRetry();
+      if (isStopped()) return;
+      settleWaiters(fetchNumber, error);
+      setStatus(error ? { state: 'error', lastError: error } : { state: 'synced', lastError: undefined });
+    } while (again && (error !== undefined || refreshWanted || (target !== undefined && !reached(target))));
+  };
+
+  const startFetch = () => {
+    if (isStopped()) return;
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    inFlight = fetchLoop().finally(() => {
+      inFlight = undefined;
+    });
+  };
+
+  const throttle = createThrottle(startFetch, options.throttling ?? {}, timers);
+
+  const schedule = () => {
+    if (phase === 'running') throttle.trigger();
+  };
+
+  const handleEvent = (raw: unknown) => {
+    if (isStopped()) return;
+    let event: InvalidationEvent;
+    try {
+      event = parseInvalidation(raw);
+    } catch (error) {
+      report('protocol', toStateSyncError(error, 'protocol', 'invalid event'), { sourceEvent: raw });
+      return;
+    }
+    if (event.topic !== topic) return;
+    if (shouldRefresh) {
+      let wanted = true;
+      try {
+        wanted = shouldRefresh(event);
+      } catch (error) {
+        report('invalidation', toStateSyncError(error, 'invalid_option', 'shouldRefresh threw'), {
+          eventRevision: event.revision,
+        });
+      }
+      if (!wanted) {
+        logger.debug('invalidation filtered', { revision: event.revision });
+        return;
+      }
+    }
+    if (!isAhead(event.revision, event.epoch)) {
+      logger.debug('invalidation skipped', {
+        revision: event.revision,
+        localRevision: local?.revision,
+      });
+      return;
+    }
+    if (event.delta && applier.applyPatch) {
+      void applyDelta(event as Parameters<typeof applyDelta>[0]);
+      return;
+    }
+    want(event.revision, event.epoch);
+    schedule();
+  };
+
+  const stoppedError = () => new StateSyncError('stopped', `sync of "${topic}" was stopped`);
+
+  return {
+    topic,
+    status,
+    getLocalRevision: () => local?.revision,
+
+    setLocalRevision(revision, epoch) {
+      assertRevision(revision);
+      if (isAhead(revision, epoch)) commit(revision, epoch);
+    },
+
+    start() {
+      if (startPromise) return startPromise;
+      if (isStopped()) return Promise.reject(stoppedError());
+      phase = 'starting';
+      setStatus({ state: 'syncing' });
+      startPromise = (async () => {
+        let off: Unsubscribe;
+        try {
+          off = await subscriber.subscribe(handleEvent);
+        } catch (thrown) {
+          const error = toStateSyncError(thrown, 'subscribe_failed', `subscribing to "${topic}"`);
+          report('subscribe', error, {});
+          if (phase === 'starting') {
+            setStatus({ state: 'error', lastError: error });
+            phase = 'new';
+            startPromise = undefined;
+          }
+          throw error;
+        }
+        if (isStopped()) {
+          off();
+          return;
+        }
+        unsubscribe = off;
+        phase = 'running';
+        logger.debug('subscribed');
+        startFetch();
+        await inFlight;
+      })();
+      return startPromise;
+    },
+
+    refresh() {
+      if (isStopped()) return Promise.reject(stoppedError());
+      return new Promise<void>((resolve, reject) => {
+        waiters.add({ afterFetch: fetchesStarted, resolve, reject });
+        refreshWanted = true;
+        throttle.cancel();
+        startFetch();
+      });
+    },
+
+    stop() {
+      if (stopPromise) return stopPromise;
+      phase = 'stopped';
+      throttle.cancel();
+      const error = stoppedError();
+      abortFetch?.(error);
+      wakeSleeper?.();
+      for (const waiter of waiters) waiter.reject(error);
+      waiters.clear();
+      stopPromise = (async () => {
+        try {
+          unsubscribe?.();
+        } catch (thrown) {
+          logger.warn('unsubscribe threw', { error: thrown });
+        }
+        unsubscribe = undefined;
+        await Promise.allSettled([inFlight, applyQueue]);
+        setStatus({ state: 'idle' });
+        logger.debug('stopped');
+      })();
+      return stopPromise;
+    },
+  };
+}

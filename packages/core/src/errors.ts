@@ -1,0 +1,84 @@
+/** Every reason statesync fails for, as a closed set. */
+export type StateSyncErrorCode =
+  /** A message, event or snapshot is malformed (bad revision, wrong shape). */
+  | 'protocol'
+  /** An option passed to a factory is invalid. */
+  | 'invalid_option'
+  /** The subscriber could not subscribe. */
+  | 'subscribe_failed'
+  /** The provider failed or returned something unusable. */
+  | 'snapshot_failed'
+  /** The provider answered with data older than an invalidation promised. */
+  | 'stale_snapshot'
+  /** The applier threw. */
+  | 'apply_failed'
+  /** An operation did not finish in time. */
+  | 'timeout'
+  /** The handle was stopped before the operation could finish. */
+  | 'stopped'
+  /** A value cannot cross a window boundary (not structured-cloneable). */
+  | 'not_cloneable'
+  /** A remote action threw; `message` and `remoteName` carry what it threw. */
+  | 'remote'
+  /** A message came from an origin that is not allowed. */
+  | 'origin_rejected'
+  /** Storage failed: quota, corruption, blocked database, migration. */
+  | 'storage';
+
+export interface StateSyncErrorOptions {
+  cause?: unknown;
+  /** The `name` of the error a remote side threw, kept when rebuilding it here. */
+  remoteName?: string;
+}
+
+const BRAND = Symbol.for('statesync.error');
+
+/** The one error type of statesync. Check `code`, or use {@link isStateSyncError}. */
+export class StateSyncError extends Error {
+  override readonly name = 'StateSyncError';
+  readonly [BRAND] = true;
+  readonly code: StateSyncErrorCode;
+  readonly remoteName: string | undefined;
+
+  constructor(code: StateSyncErrorCode, message: string, options: StateSyncErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.remoteName = options.remoteName;
+  }
+}
+
+export function isStateSyncError(value: unknown, code?: StateSyncErrorCode): value is StateSyncError {
+  // A brand instead of `instanceof`, so errors from a second copy of the package still match.
+  if (typeof value !== 'object' || value === null || !(BRAND in value)) return false;
+  return code === undefined || (value as StateSyncError).code === code;
+}
+
+/** Wraps anything thrown into a `StateSyncError` with `code`, keeping the original as `cause`. */
+export function toStateSyncError(
+  value: unknown,
+  code: StateSyncErrorCode,
+  context: string,
+): StateSyncError {
+  if (isStateSyncError(value)) return value;
+  const detail = value instanceof Error ? value.message : String(value);
+  return new StateSyncError(code, `${context}: ${detail}`, { cause: value });
+}
+
+/** How an error crosses a window boundary. */
+export interface WireError {
+  name: string;
+  code: StateSyncErrorCode;
+  message: string;
+}
+
+export function serializeError(value: unknown): WireError {
+  if (isStateSyncError(value)) {
+    return { name: value.remoteName ?? value.name, code: value.code, message: value.message };
+  }
+  if (value instanceof Error) return { name: value.name, code: 'remote', message: value.message };
+  return { name: 'Error', code: 'remote', message: String(value) };
+}
+
+export function deserializeError(wire: WireError): StateSyncError {
+  return new StateSyncError(wire.code, wire.message, { remoteName: wire.name });
+}

@@ -1,0 +1,63 @@
+export { type Authority, type AuthorityOptions, type ChangeOptions, createAuthority } from './authority.js';
+export { createRevisionSync, type RevisionSyncHandle, type RevisionSyncOptions } from './engine.js';
+export {
+  deserializeError,
+  isStateSyncError,
+  StateSyncError,
+  type StateSyncErrorCode,
+  type StateSyncErrorOptions,
+  serializeError,
+  toStateSyncError,
+  type WireError,
+} from './errors.js';
+export { type ConsoleLoggerOptions, createConsoleLogger, formatValue, noopLogger, tagLogger } from './logger.js';
+export { createMemoryHub, type MemoryHub, type MemoryHubOptions } from './memory-transport.js';
+export { applyPatch } from './patch.js';
+export {
+  type CallMessage,
+  type InvalidateMessage,
+  isProtocolMessage,
+  type Message,
+  PROTOCOL_VERSION,
+  type PullErrorMessage,
+  type PullMessage,
+  type ResultMessage,
+  type SnapshotMessage,
+} from './protocol.js';
+export { randomId } from './random.js';
+export {
+  assertRevision,
+  compareRevisions,
+  isCanonicalRevision,
+  nextRevision,
+  ZERO_REVISION,
+} from './revision.js';
+export { createThrottle, type Throttle } from './throttle.js';
+export { defaultTimers } from './timers.js';
+export { createTransportProvider, createTransportSubscriber, serveAuthority } from './transport-sync.js';
+export type {
+  Delta,
+  Epoch,
+  InvalidationEvent,
+  InvalidationSubscriber,
+  Logger,
+  PatchEnvelope,
+  PatchOp,
+  RetryOptions,
+  Revision,
+  SnapshotApplier,
+  SnapshotEnvelope,
+  SnapshotProvider,
+  SnapshotRequest,
+  Subscribable,
+  SyncErrorContext,
+  SyncPhase,
+  SyncState,
+  SyncStatus,
+  ThrottlingOptions,
+  Timers,
+  Topic,
+  Transport,
+  Unsubscribe,
+} from './types.js';
+export { parseInvalidation, parseSnapshot } from './validate.js';

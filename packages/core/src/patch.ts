@@ -1,0 +1,197 @@
+import { StateSyncError } from './errors.js';
+import type { PatchOp } from './types.js';
+
+type Segment = string | number;
+type Container = Record<PropertyKey, unknown> | unknown[];
+
+// Never followed or written: they reach an object's prototype machinery.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const INDEX = /^(0|[1-9][0-9]*)$/;
+const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
+
+/**
+ * Applies `ops` in order and returns the new state; `data` is never mutated, even when an op
+ * fails part-way. Only the objects and arrays along each op's path are copied, so everything
+ * else keeps its identity, and a container is copied at most once per call however many ops
+ * touch it. Inserted values are used as given (not cloned) and never mutated by later ops.
+ *
+ * - `add`: on an object sets the key; on an array inserts at the index, where the length or
+ *   `'-'` appends. With an empty path the value becomes the new root.
+ * - `replace`: the key or index must exist; on an array the last segment may be `'length'` to
+ *   truncate or extend it (with `undefined`). With an empty path the value becomes the new root.
+ * - `remove`: deletes an existing key, or splices an existing index out of an array.
+ *
+ * Array indexes may be numbers or canonical numeric strings. Throws a `protocol`
+ * {@link StateSyncError} naming the op and path for an unknown op, a path through a missing or
+ * primitive value, an index out of range, a missing key, or a `__proto__`, `constructor` or
+ * `prototype` segment.
+ */
+export function applyPatch<T>(data: T, ops: readonly PatchOp[]): T {
+  if (!Array.isArray(ops)) throw new StateSyncError('protocol', 'patch ops must be an array');
+  // Containers created by this call: the only ones it may write to.
+  const fresh = new WeakSet<object>();
+  const writable = <C extends Container>(value: C): C => {
+    if (fresh.has(value)) return value;
+    const copy = (Array.isArray(value) ? value.slice() : shallowCopy(value)) as C;
+    fresh.add(copy);
+    return copy;
+  };
+  let root: unknown = data;
+  for (let i = 0; i < ops.length; i++) root = applyOp(root, ops[i], i, writable);
+  return root as T;
+}
+
+function applyOp(
+  root: unknown,
+  op: PatchOp | undefined,
+  index: number,
+  writable: <C extends Container>(value: C) => C,
+): unknown {
+  if (typeof op !== 'object' || op === null) {
+    throw new StateSyncError('protocol', `patch op #${index} is not an object: ${describe(op)}`);
+  }
+  const { op: kind, path } = op;
+  const fail = (reason: string) =>
+    new StateSyncError(
+      'protocol',
+      `patch op #${index} (${describe(kind)} at ${describe(path)}): ${reason}`,
+    );
+  if (kind !== 'add' && kind !== 'replace' && kind !== 'remove') throw fail('unknown op');
+  if (!Array.isArray(path)) throw fail('path must be an array');
+  for (const segment of path as unknown[]) {
+    if (
+      typeof segment === 'number'
+        ? !(Number.isInteger(segment) && segment >= 0)
+        : typeof segment !== 'string'
+    ) {
+      throw fail(
+        `path segment ${describe(segment)} is neither a string nor a non-negative integer`,
+      );
+    }
+    if (FORBIDDEN_KEYS.has(segment as string))
+      throw fail(`path segment "${segment}" is not allowed`);
+  }
+
+  if (path.length === 0) {
+    if (kind === 'remove') throw fail('cannot remove the root');
+    return op.value;
+  }
+  if (!isContainer(root)) throw fail(`the root is ${typeName(root)}, not an object or array`);
+
+  const newRoot = writable(root);
+  let parent: Container = newRoot;
+  for (let depth = 0; depth < path.length - 1; depth++) {
+    const segment = path[depth]!;
+    const key = existingKey(parent, segment);
+    if (key === undefined) throw fail(`${describe(path.slice(0, depth + 1))} does not exist`);
+    const child = (parent as Record<PropertyKey, unknown>)[key];
+    if (!isContainer(child)) {
+      throw fail(
+        `${describe(path.slice(0, depth + 1))} is ${typeName(child)}, not an object or array`,
+      );
+    }
+    const copy = writable(child);
+    (parent as Record<PropertyKey, unknown>)[key] = copy;
+    parent = copy;
+  }
+
+  const last = path[path.length - 1]!;
+  if (Array.isArray(parent)) applyToArray(parent, kind, last, op.value, fail);
+  else applyToObject(parent, kind, String(last), op.value, fail);
+  return newRoot;
+}
+
+function applyToArray(
+  array: unknown[],
+  kind: PatchOp['op'],
+  segment: Segment,
+  value: unknown,
+  fail: (reason: string) => StateSyncError,
+): void {
+  if (kind === 'add' && segment === '-') {
+    array.push(value);
+    return;
+  }
+  if (kind === 'replace' && segment === 'length') {
+    if (
+      typeof value !== 'number' ||
+      !Number.isInteger(value) ||
+      value < 0 ||
+      value > MAX_ARRAY_LENGTH
+    ) {
+      throw fail(`array length must be a non-negative integer, got ${describe(value)}`);
+    }
+    // Extended with explicit `undefined` rather than holes, so the array stays dense.
+    if (value < array.length) array.length = value;
+    else while (array.length < value) array.push(undefined);
+    return;
+  }
+  const index =
+    typeof segment === 'number' ? segment : INDEX.test(segment) ? Number(segment) : undefined;
+  if (index === undefined) throw fail(`"${segment}" is not an array index`);
+  const limit = kind === 'add' ? array.length : array.length - 1;
+  if (index > limit)
+    throw fail(`index ${index} is out of range for an array of length ${array.length}`);
+  if (kind === 'add') array.splice(index, 0, value);
+  else if (kind === 'replace') array[index] = value;
+  else array.splice(index, 1);
+}
+
+function applyToObject(
+  object: Record<PropertyKey, unknown>,
+  kind: PatchOp['op'],
+  key: string,
+  value: unknown,
+  fail: (reason: string) => StateSyncError,
+): void {
+  if (kind !== 'add' && !Object.hasOwn(object, key)) throw fail(`key "${key}" does not exist`);
+  if (kind === 'remove') delete object[key];
+  else setOwn(object, key, value);
+}
+
+function existingKey(parent: Container, segment: Segment): PropertyKey | undefined {
+  if (Array.isArray(parent)) {
+    const index =
+      typeof segment === 'number' ? segment : INDEX.test(segment) ? Number(segment) : -1;
+    return index >= 0 && index < parent.length ? index : undefined;
+  }
+  const key = String(segment);
+  return Object.hasOwn(parent, key) ? key : undefined;
+}
+
+function shallowCopy(object: Record<PropertyKey, unknown>): Record<PropertyKey, unknown> {
+  // Spread defines data properties, so an own "__proto__" key stays a plain key.
+  const copy = { ...object };
+  const proto = Object.getPrototypeOf(object) as object | null;
+  if (proto !== Object.prototype) Object.setPrototypeOf(copy, proto);
+  return copy;
+}
+
+function setOwn(object: Record<PropertyKey, unknown>, key: string, value: unknown): void {
+  const proto = Object.getPrototypeOf(object) as object | null;
+  if (proto === Object.prototype || proto === null) object[key] = value;
+  // A class prototype may have a setter for `key`; define the property so it is not invoked.
+  else
+    Object.defineProperty(object, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+}
+
+function isContainer(value: unknown): value is Container {
+  return typeof value === 'object' && value !== null;
+}
+
+function typeName(value: unknown): string {
+  return value === null ? 'null' : value === undefined ? 'undefined' : `a ${typeof value}`;
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

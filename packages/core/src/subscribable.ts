@@ -1,0 +1,31 @@
+import type { Subscribable, Unsubscribe } from './types.js';
+
+export interface Store<T> extends Subscribable<T> {
+  setState(next: T): void;
+}
+
+/** A value plus its listeners. A listener that throws does not stop the others. */
+export function createStore<T>(initial: T, onListenerError?: (error: unknown) => void): Store<T> {
+  let state = initial;
+  const listeners = new Set<(state: T) => void>();
+  return {
+    getState: () => state,
+    setState(next) {
+      if (Object.is(next, state)) return;
+      state = next;
+      for (const listener of [...listeners]) {
+        try {
+          listener(state);
+        } catch (error) {
+          onListenerError?.(error);
+        }
+      }
+    },
+    subscribe(listener): Unsubscribe {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Makes a fresh clone runnable: installs npm dependencies when they are missing or stale and,
+// with --browser, Debian's Chromium for the real-browser tests. Runs unattended (CI, no stdin).
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = '/usr/bin/chromium';
+const wantBrowser = process.argv.includes('--browser');
+
+function log(message) {
+  console.log(`[ensure-deps] ${message}`);
+}
+
+function fail(message) {
+  console.error(`[ensure-deps] ${message}`);
+  process.exit(1);
+}
+
+/** Runs a command with inherited output and no stdin; returns true when it exits with 0. */
+function run(command, args, env = {}) {
+  log(`$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  if (result.error) console.error(`[ensure-deps] ${command}: ${result.error.message}`);
+  return result.status === 0;
+}
+
+function mtimeMs(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function ensureNodeModules() {
+  const lock = join(root, 'package-lock.json');
+  const modules = join(root, 'node_modules');
+  // npm rewrites node_modules/.package-lock.json on every install, so it dates the install.
+  const installedAt = mtimeMs(join(modules, '.package-lock.json')) ?? mtimeMs(modules);
+  const lockedAt = mtimeMs(lock);
+
+  if (installedAt !== undefined && (lockedAt === undefined || installedAt >= lockedAt)) return;
+
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const reason = installedAt === undefined ? 'node_modules is missing' : 'package-lock.json is newer';
+  if (lockedAt !== undefined) {
+    log(`${reason}: running npm ci`);
+    if (!run(npm, ['ci', '--no-audit', '--no-fund'])) fail('npm ci failed');
+  } else {
+    log(`${reason} and there is no package-lock.json: running npm install`);
+    if (!run(npm, ['install', '--no-audit', '--no-fund'])) fail('npm install failed');
+  }
+}
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  log(`${CHROMIUM} not found: installing Debian's chromium package with apt-get`);
+  if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) {
+    fail(
+      `cannot install Chromium automatically here (needs Debian/Ubuntu apt-get). ` +
+        `Install it so that ${CHROMIUM} exists, then run the command again.`,
+    );
+  }
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // `sudo -n` never prompts: without passwordless sudo it fails instead of waiting on stdin.
+  const [command, prefix] = isRoot ? ['apt-get', []] : ['sudo', ['-n', 'apt-get']];
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  const ok =
+    run(command, [...prefix, 'update'], env) &&
+    run(command, [...prefix, 'install', '-y', 'chromium'], env);
+  if (!ok || !existsSync(CHROMIUM)) {
+    fail(
+      `could not install Chromium (${isRoot ? 'as root' : 'through sudo -n'}). ` +
+        `Install it yourself, e.g. \`sudo apt-get install -y chromium\`, so that ${CHROMIUM} exists.`,
+    );
+  }
+  log(`installed ${CHROMIUM}`);
+}
+
+ensureNodeModules();
+if (wantBrowser) ensureChromium();
