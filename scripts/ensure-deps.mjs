@@ -49,10 +49,15 @@ function ensureNodeModules() {
   if (installedAt !== undefined && (lockedAt === undefined || installedAt >= lockedAt)) return;
 
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const reason = installedAt === undefined ? 'node_modules is missing' : 'package-lock.json is newer';
+  const reason =
+    installedAt === undefined ? 'node_modules is missing' : 'package-lock.json is newer';
   if (lockedAt !== undefined) {
     log(`${reason}: running npm ci`);
-    if (!run(npm, ['ci', '--no-audit', '--no-fund'])) fail('npm ci failed');
+    if (run(npm, ['ci', '--no-audit', '--no-fund'])) return;
+    // Usually a lock file that lags package.json (a new workspace, an edited range), or one
+    // resolved against a registry mirror that lacks other platforms' optional packages.
+    log('npm ci failed: falling back to npm install (commit the updated package-lock.json)');
+    if (!run(npm, ['install', '--no-audit', '--no-fund'])) fail('npm install failed too');
   } else {
     log(`${reason} and there is no package-lock.json: running npm install`);
     if (!run(npm, ['install', '--no-audit', '--no-fund'])) fail('npm install failed');

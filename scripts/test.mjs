@@ -68,7 +68,9 @@ function packageDirs() {
   const packages = join(root, 'packages');
   if (!existsSync(packages)) return [];
   return readdirSync(packages, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(packages, entry.name, 'package.json')))
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(join(packages, entry.name, 'package.json')),
+    )
     .map((entry) => join(packages, entry.name));
 }
 

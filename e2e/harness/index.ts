@@ -1,6 +1,15 @@
-export { type ConsoleErrorOptions, type ConsoleErrors, collectConsoleErrors } from './console-errors.js';
+export {
+  type ConsoleErrorOptions,
+  type ConsoleErrors,
+  collectConsoleErrors,
+} from './console-errors.js';
 export { CHROMIUM_PATH, launchBrowser } from './launch-browser.js';
 export { openTabs } from './open-tabs.js';
-export { type RouteHandler, type ServeStaticOptions, type StaticServer, serveStatic } from './serve-static.js';
+export {
+  type RouteHandler,
+  type ServeStaticOptions,
+  type StaticServer,
+  serveStatic,
+} from './serve-static.js';
 export { type WaitForOptions, waitFor } from './wait-for.js';
 export { type ConvergenceOptions, waitForConvergence } from './wait-for-convergence.js';

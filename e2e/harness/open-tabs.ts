@@ -5,7 +5,11 @@ import type { BrowserContext, Page } from 'playwright-core';
  * BroadcastChannel, storage, IndexedDB and Web Locks like tabs of one browser profile.
  * Resolves once every page has fired `load`.
  */
-export async function openTabs(context: BrowserContext, url: string, count: number): Promise<Page[]> {
+export async function openTabs(
+  context: BrowserContext,
+  url: string,
+  count: number,
+): Promise<Page[]> {
   if (!Number.isInteger(count) || count < 1 || count > 16) {
     throw new RangeError(`openTabs: count must be an integer from 1 to 16, got ${count}`);
   }

@@ -23,11 +23,13 @@ export async function waitForConvergence<V>(
         values = await Promise.all(pages.map((page) => read(page)));
         const first = JSON.stringify(values[0]);
         const agree = values.every((value) => JSON.stringify(value) === first);
-        return agree && (until === undefined || until(values[0] as V)) ? { value: values[0] } : false;
+        return agree && (until === undefined || until(values[0] as V))
+          ? { value: values[0] as V }
+          : undefined;
       },
       { ...options, message },
     );
-    return result.value as V;
+    return result.value;
   } catch (error) {
     throw new Error(`${(error as Error).message}; values per page: ${JSON.stringify(values)}`, {
       cause: error,

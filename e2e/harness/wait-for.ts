@@ -31,7 +31,9 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   const detail =
-    lastError === undefined ? `last value: ${describe(last)}` : `last error: ${describe(lastError)}`;
+    lastError === undefined
+      ? `last value: ${describe(last)}`
+      : `last error: ${describe(lastError)}`;
   throw new Error(`waitFor: ${message} not met within ${timeoutMs} ms (${detail})`, {
     cause: lastError,
   });

@@ -12,7 +12,11 @@ const HEARTBEAT_MS = 15_000;
 const MAX_BODY_BYTES = 16 * 1024;
 
 /** @type {import('./server.d.mts').Settings} */
-export const DEFAULT_SETTINGS = Object.freeze({ theme: 'light', fontSize: 16, displayName: 'Guest' });
+export const DEFAULT_SETTINGS = Object.freeze({
+  theme: 'light',
+  fontSize: 16,
+  displayName: 'Guest',
+});
 
 /** @type {import('./server.d.mts').startDemoServer} */
 export async function startDemoServer({ port = 0, log = () => {} } = {}) {

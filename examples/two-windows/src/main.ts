@@ -1,6 +1,7 @@
 // One window of the demo. It never trusts its own copy of the settings: writes go to the server,
 // and whatever the server says (pulled as a snapshot) is what the window shows.
 import {
+  compareRevisions,
   createConsoleLogger,
   createRevisionSync,
   type InvalidationEvent,
@@ -102,11 +103,18 @@ async function write(changes: Partial<Settings>): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...changes, sourceId: windowId }),
     });
-    const reply = (await response.json()) as { revision?: string; error?: string };
-    if (!response.ok) throw new Error(reply.error ?? `POST /api/settings answered ${response.status}`);
+    const reply = (await response.json()) as { revision: string; epoch: string; error?: string };
+    if (!response.ok)
+      throw new Error(reply.error ?? `POST /api/settings answered ${response.status}`);
     logger.info('write accepted', { revision: reply.revision, changes });
-    // Pull now rather than wait for the event; that event then no longer triggers a fetch.
-    await sync.refresh();
+    // Read your own write: pull now unless the invalidation already brought this window there.
+    // Either way the echo of the write is skipped by the revision gate.
+    const { localRevision, epoch } = sync.status.getState();
+    const shown =
+      epoch === reply.epoch &&
+      localRevision !== undefined &&
+      compareRevisions(localRevision, reply.revision) >= 0;
+    if (!shown) await sync.refresh();
   } catch (error) {
     showError(`could not save: ${(error as Error).message}`);
   }

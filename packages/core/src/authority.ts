@@ -68,7 +68,7 @@ export function createAuthority<T>(options: AuthorityOptions<T>): Authority<T> {
   const logger = options.logger ?? noopLogger;
   let data = options.data;
   let revision = assertRevision(options.revision ?? ZERO_REVISION, 'revision');
-  let epoch = options.epoch ?? randomId();
+  let epoch = options.epoch === undefined ? randomId() : checkEpoch(options.epoch);
   const listeners = new Set<(event: InvalidationEvent) => void>();
 
   const emit = (event: InvalidationEvent) => {
@@ -117,12 +117,34 @@ export function createAuthority<T>(options: AuthorityOptions<T>): Authority<T> {
     },
     publish: () => announce(),
     restart(restartOptions = {}) {
+      // Everything is checked before anything changes.
+      const counter = assertRevision(restartOptions.revision ?? ZERO_REVISION, 'revision');
+      let nextEpoch: Epoch;
+      if (restartOptions.epoch === undefined) {
+        do nextEpoch = randomId();
+        while (nextEpoch === epoch);
+      } else {
+        nextEpoch = checkEpoch(restartOptions.epoch);
+        if (nextEpoch === epoch) {
+          // Clients would keep gating on the old counter and ignore the restarted one.
+          throw new StateSyncError(
+            'invalid_option',
+            `restart needs a new epoch, got the current ${epoch}`,
+          );
+        }
+      }
       if (restartOptions.data !== undefined) data = restartOptions.data;
-      revision = assertRevision(restartOptions.revision ?? ZERO_REVISION, 'revision');
-      let next = restartOptions.epoch ?? randomId();
-      while (next === epoch) next = randomId();
-      epoch = next;
+      revision = counter;
+      epoch = nextEpoch;
       return announce();
     },
   };
+}
+
+function checkEpoch(epoch: unknown): Epoch {
+  // Clients reject events whose epoch is not a non-empty string as protocol errors.
+  if (typeof epoch !== 'string' || epoch === '') {
+    throw new StateSyncError('invalid_option', 'epoch must be a non-empty string');
+  }
+  return epoch;
 }

@@ -88,7 +88,13 @@ interface Waiter {
   reject(error: StateSyncError): void;
 }
 
-const RETIRED_EPOCHS_KEPT = 64;
+const EPOCHS_KEPT = 64;
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V) {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > EPOCHS_KEPT) map.delete(map.keys().next().value as K);
+}
 
 export function createRevisionSync<T>(options: RevisionSyncOptions<T>): RevisionSyncHandle {
   const { topic, subscriber, provider, applier, shouldRefresh, onError } = options;
@@ -114,7 +120,11 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   let stopPromise: Promise<void> | undefined;
   /** Newest revision announced by an event and not yet reached. */
   let target: Mark | undefined;
-  const retired = new Set<Epoch>();
+  /**
+   * Highest revision applied in each epoch. Epochs are random ids with no order, so a late
+   * message from an epoch this client left is told apart only by being older than what it saw.
+   */
+  const highWater = new Map<Epoch, Revision>();
   let fetchesStarted = 0;
   let inFlight: Promise<void> | undefined;
   let again = false;
@@ -155,30 +165,30 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
 
   /** Would data at (revision, epoch) be newer than what local state holds? */
   const isAhead = (revision: Revision, epoch: Epoch | undefined) => {
-    if (epoch !== undefined && retired.has(epoch)) return false;
     if (local === undefined) return true;
-    if (epoch !== undefined && epoch !== local.epoch) return true;
-    return compareRevisions(revision, local.revision) > 0;
+    if (epoch === undefined || epoch === local.epoch) {
+      return compareRevisions(revision, local.revision) > 0;
+    }
+    // Going back to an epoch this client left is allowed, but never to an older revision of it.
+    const seen = highWater.get(epoch);
+    return seen === undefined || compareRevisions(revision, seen) >= 0;
   };
 
   const reached = (mark: Mark) => {
-    if (mark.epoch !== undefined && retired.has(mark.epoch)) return true;
     if (local === undefined) return false;
     if (mark.epoch !== undefined && mark.epoch !== local.epoch) return false;
     return compareRevisions(local.revision, mark.revision) >= 0;
   };
 
-  const commit = (revision: Revision, epoch: Epoch | undefined, now = timers.now()) => {
+  const commit = (revision: Revision, epoch: Epoch | undefined) => {
     const newEpoch = epoch !== undefined && epoch !== local?.epoch;
-    if (newEpoch && local?.epoch !== undefined) {
-      retired.add(local.epoch);
-      if (retired.size > RETIRED_EPOCHS_KEPT) retired.delete(retired.values().next().value as Epoch);
-    }
-    // Revisions from another epoch mean nothing in the new one.
-    if (newEpoch && target && target.epoch !== epoch) target = undefined;
+    // An epoch-less target counted in the old epoch. A target naming another epoch stays: it
+    // may be newer than this snapshot's (epochs have no order), and a pull will tell.
+    if (newEpoch && target?.epoch === undefined) target = undefined;
     local = { revision, epoch: epoch ?? local?.epoch };
+    if (local.epoch !== undefined) remember(highWater, local.epoch, revision);
     if (target && reached(target)) target = undefined;
-    setStatus({ localRevision: revision, epoch: local.epoch, lastAppliedAt: now });
+    setStatus({ localRevision: revision, epoch: local.epoch, lastAppliedAt: timers.now() });
   };
 
   const want = (revision: Revision, epoch: Epoch | undefined) => {

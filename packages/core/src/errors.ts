@@ -47,7 +47,10 @@ export class StateSyncError extends Error {
   }
 }
 
-export function isStateSyncError(value: unknown, code?: StateSyncErrorCode): value is StateSyncError {
+export function isStateSyncError(
+  value: unknown,
+  code?: StateSyncErrorCode,
+): value is StateSyncError {
   // A brand instead of `instanceof`, so errors from a second copy of the package still match.
   if (typeof value !== 'object' || value === null || !(BRAND in value)) return false;
   return code === undefined || (value as StateSyncError).code === code;
@@ -60,7 +63,7 @@ export function toStateSyncError(
   context: string,
 ): StateSyncError {
   if (isStateSyncError(value)) return value;
-  const detail = value instanceof Error ? value.message : String(value);
+  const detail = value instanceof Error ? value.message : safeString(value);
   return new StateSyncError(code, `${context}: ${detail}`, { cause: value });
 }
 
@@ -71,14 +74,53 @@ export interface WireError {
   message: string;
 }
 
+const CODES: ReadonlySet<string> = new Set<StateSyncErrorCode>([
+  'protocol',
+  'invalid_option',
+  'subscribe_failed',
+  'snapshot_failed',
+  'stale_snapshot',
+  'apply_failed',
+  'timeout',
+  'stopped',
+  'not_cloneable',
+  'remote',
+  'origin_rejected',
+  'storage',
+]);
+
+/** The wire form of anything thrown: a `StateSyncError` keeps its code, the rest become `remote`. */
 export function serializeError(value: unknown): WireError {
   if (isStateSyncError(value)) {
     return { name: value.remoteName ?? value.name, code: value.code, message: value.message };
   }
   if (value instanceof Error) return { name: value.name, code: 'remote', message: value.message };
-  return { name: 'Error', code: 'remote', message: String(value) };
+  return { name: 'Error', code: 'remote', message: safeString(value) };
 }
 
+/**
+ * Rebuilds an error that crossed the wire. The input comes from another window, so it is
+ * checked: an unknown `code` becomes `remote`, and a wire error that is not one at all becomes
+ * a `protocol` error.
+ */
 export function deserializeError(wire: WireError): StateSyncError {
-  return new StateSyncError(wire.code, wire.message, { remoteName: wire.name });
+  const raw: unknown = wire;
+  if (typeof raw !== 'object' || raw === null) {
+    return new StateSyncError('protocol', `malformed wire error: ${safeString(raw)}`);
+  }
+  const { name, code, message } = raw as Partial<Record<keyof WireError, unknown>>;
+  return new StateSyncError(
+    typeof code === 'string' && CODES.has(code) ? (code as StateSyncErrorCode) : 'remote',
+    typeof message === 'string' ? message : safeString(message),
+    { remoteName: typeof name === 'string' ? name : 'Error' },
+  );
+}
+
+/** `String(value)`, but never throws (null-prototype objects, throwing `toString`). */
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

@@ -1,12 +1,15 @@
 import { StateSyncError } from './errors.js';
-import type { Transport, Unsubscribe } from './types.js';
+import { noopLogger } from './logger.js';
+import type { Logger, Transport, Unsubscribe } from './types.js';
 
 export interface MemoryHubOptions {
   /**
    * Structured-clone every message, as real window boundaries do, so a value that could not
-   * cross one fails here too. @default true
+   * cross one fails here too, and each receiving end gets its own copy. @default true
    */
   clone?: boolean;
+  /** Told about listeners that throw; delivery to the other listeners goes on. @default noopLogger */
+  logger?: Logger;
 }
 
 export interface MemoryHub {
@@ -16,40 +19,71 @@ export interface MemoryHub {
   openCount(): number;
 }
 
+type Listener = (message: unknown) => void;
+
 /** An in-process broadcast medium, like a BroadcastChannel shared by all ends of one hub. */
 export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
   const clone = options.clone ?? true;
-  const ends = new Set<Set<(message: unknown) => void>>();
+  const logger = options.logger ?? noopLogger;
+  const ends = new Set<Set<Listener>>();
+
+  const copy = (message: unknown): unknown => {
+    if (!clone) return message;
+    try {
+      return structuredClone(message);
+    } catch (error) {
+      const where = findUncloneable(message, 'message', new Set());
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new StateSyncError(
+        'not_cloneable',
+        `${where ?? 'message'} cannot be structured-cloned: ${detail}`,
+        { cause: error },
+      );
+    }
+  };
+
+  const deliver = (end: Set<Listener>, message: unknown) => {
+    // Listeners that unsubscribed (or an end that closed) after the send get nothing.
+    for (const listener of [...end]) {
+      if (!end.has(listener)) continue;
+      try {
+        listener(message);
+      } catch (error) {
+        // A throw here would escape a microtask as an uncaught exception (fatal in Node) and is
+        // the listener's own bug, so it goes to the logger, as a BroadcastChannel sends it to
+        // the global error handler without failing the other listeners.
+        logger.error('transport listener threw', { error });
+      }
+    }
+  };
 
   return {
     openCount: () => ends.size,
     connect() {
-      const listeners = new Set<(message: unknown) => void>();
+      const listeners = new Set<Listener>();
       let closed = false;
       return {
         send(message) {
           if (closed) throw new StateSyncError('stopped', 'send on a closed memory transport');
-          let copy = message;
-          if (clone) {
-            try {
-              copy = structuredClone(message);
-            } catch (error) {
-              throw new StateSyncError('not_cloneable', `message cannot be cloned: ${String(error)}`, {
-                cause: error,
-              });
-            }
-          }
+          // Cloned before anything is queued: a message that cannot be cloned reaches nobody.
+          const first = copy(message);
+          let firstUsed = false;
           for (const end of ends) {
             if (end === listeners) continue;
-            for (const listener of [...end]) queueMicrotask(() => listener(copy));
+            // Each end gets its own copy, as each BroadcastChannel object deserialises its own.
+            const received = firstUsed ? copy(message) : first;
+            firstUsed = true;
+            queueMicrotask(() => deliver(end, received));
           }
         },
         subscribe(listener): Unsubscribe {
           if (closed) throw new StateSyncError('stopped', 'subscribe on a closed memory transport');
-          listeners.add(listener);
+          // Wrapped so that the same function subscribed twice is two subscriptions.
+          const own: Listener = (message) => listener(message);
+          listeners.add(own);
           ends.add(listeners);
           return () => {
-            listeners.delete(listener);
+            listeners.delete(own);
             if (listeners.size === 0) ends.delete(listeners);
           };
         },
@@ -61,4 +95,26 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
       };
     },
   };
+}
+
+/** The path of the first function, symbol or other uncloneable leaf in `value`, if found. */
+function findUncloneable(value: unknown, path: string, seen: Set<object>): string | undefined {
+  if (typeof value === 'function' || typeof value === 'symbol') return path;
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  if (value instanceof WeakMap || value instanceof WeakSet || value instanceof Promise) return path;
+  const entries: [string, unknown][] =
+    value instanceof Map
+      ? [...value.values()].map((item, index) => [`[map value ${index}]`, item])
+      : value instanceof Set
+        ? [...value].map((item, index) => [`[set item ${index}]`, item])
+        : Object.entries(value).map(([key, item]) => [
+            Array.isArray(value) ? `[${key}]` : `.${key}`,
+            item,
+          ]);
+  for (const [suffix, item] of entries) {
+    const found = findUncloneable(item, path + suffix, seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

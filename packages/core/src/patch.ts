@@ -21,9 +21,10 @@ const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
  *   truncate or extend it (with `undefined`). With an empty path the value becomes the new root.
  * - `remove`: deletes an existing key, or splices an existing index out of an array.
  *
- * Array indexes may be numbers or canonical numeric strings. Throws a `protocol`
- * {@link StateSyncError} naming the op and path for an unknown op, a path through a missing or
- * primitive value, an index out of range, a missing key, or a `__proto__`, `constructor` or
+ * Paths go through plain objects and arrays only. Array indexes may be numbers or canonical
+ * numeric strings. Throws a `protocol` {@link StateSyncError} naming the op and path for an
+ * unknown op, a path through a missing value, a primitive or another kind of object (Date, Map,
+ * class instance), an index out of range, a missing key, or a `__proto__`, `constructor` or
  * `prototype` segment.
  */
 export function applyPatch<T>(data: T, ops: readonly PatchOp[]): T {
@@ -76,7 +77,7 @@ function applyOp(
     if (kind === 'remove') throw fail('cannot remove the root');
     return op.value;
   }
-  if (!isContainer(root)) throw fail(`the root is ${typeName(root)}, not an object or array`);
+  if (!isContainer(root)) throw fail(`the root is ${typeName(root)}, not a plain object or array`);
 
   const newRoot = writable(root);
   let parent: Container = newRoot;
@@ -87,7 +88,7 @@ function applyOp(
     const child = (parent as Record<PropertyKey, unknown>)[key];
     if (!isContainer(child)) {
       throw fail(
-        `${describe(path.slice(0, depth + 1))} is ${typeName(child)}, not an object or array`,
+        `${describe(path.slice(0, depth + 1))} is ${typeName(child)}, not a plain object or array`,
       );
     }
     const copy = writable(child);
@@ -146,7 +147,7 @@ function applyToObject(
 ): void {
   if (kind !== 'add' && !Object.hasOwn(object, key)) throw fail(`key "${key}" does not exist`);
   if (kind === 'remove') delete object[key];
-  else setOwn(object, key, value);
+  else object[key] = value;
 }
 
 function existingKey(parent: Container, segment: Segment): PropertyKey | undefined {
@@ -162,30 +163,23 @@ function existingKey(parent: Container, segment: Segment): PropertyKey | undefin
 function shallowCopy(object: Record<PropertyKey, unknown>): Record<PropertyKey, unknown> {
   // Spread defines data properties, so an own "__proto__" key stays a plain key.
   const copy = { ...object };
-  const proto = Object.getPrototypeOf(object) as object | null;
-  if (proto !== Object.prototype) Object.setPrototypeOf(copy, proto);
+  if (Object.getPrototypeOf(object) === null) Object.setPrototypeOf(copy, null);
   return copy;
 }
 
-function setOwn(object: Record<PropertyKey, unknown>, key: string, value: unknown): void {
-  const proto = Object.getPrototypeOf(object) as object | null;
-  if (proto === Object.prototype || proto === null) object[key] = value;
-  // A class prototype may have a setter for `key`; define the property so it is not invoked.
-  else
-    Object.defineProperty(object, key, {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
-}
-
+/** Arrays and plain objects: what JSON and structured clone produce, and all a patch may enter. */
 function isContainer(value: unknown): value is Container {
-  return typeof value === 'object' && value !== null;
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 function typeName(value: unknown): string {
-  return value === null ? 'null' : value === undefined ? 'undefined' : `a ${typeof value}`;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' ? `a ${name}` : 'an exotic object';
 }
 
 function describe(value: unknown): string {

@@ -50,5 +50,10 @@ export function nextRevision(revision: Revision): Revision {
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'bigint') return `${value}n (bigint)`;
-  return `${String(value)} (${typeof value})`;
+  try {
+    return `${String(value)} (${typeof value})`;
+  } catch {
+    // A null-prototype object or a throwing toString must not turn a protocol error into a TypeError.
+    return `${Object.prototype.toString.call(value)} (${typeof value})`;
+  }
 }

@@ -21,6 +21,11 @@ export interface Faults {
   delayMs?: number;
   /** A pull fails instead of answering. */
   failPull?: number;
+  /**
+   * A pull is answered with an earlier snapshot, possibly of a previous epoch, as a lagging
+   * replica or a dying old leader would.
+   */
+  stalePull?: number;
 }
 
 export interface TestBusOptions<T> {
@@ -45,6 +50,7 @@ export interface TestBusStats {
   reordered: number;
   pulls: number;
   failedPulls: number;
+  stalePulls: number;
 }
 
 export interface TestBus<T> {
@@ -77,11 +83,16 @@ export function createTestBus<T>(options: TestBusOptions<T>): TestBus<T> {
     reordered: 0,
     pulls: 0,
     failedPulls: 0,
+    stalePulls: 0,
   };
+  const HISTORY = 32;
+  const history: SnapshotEnvelope<T>[] = [authority.getSnapshot()];
   const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
   const delay = () => Math.floor(random() * (faults.delayMs ?? 0));
 
   authority.subscribe((event) => {
+    history.push(authority.getSnapshot());
+    if (history.length > HISTORY) history.shift();
     for (const handler of [...handlers]) {
       stats.sent++;
       if (chance(faults.drop)) {
@@ -131,12 +142,22 @@ export function createTestBus<T>(options: TestBusOptions<T>): TestBus<T> {
           getSnapshot({ signal }) {
             stats.pulls++;
             return new Promise<SnapshotEnvelope<T>>((resolve, reject) => {
+              // An already aborted signal never fires 'abort'.
+              if (signal.aborted) {
+                reject(signal.reason);
+                return;
+              }
               const fail = chance(faults.failPull);
+              const stale = !fail && chance(faults.stalePull);
               const timer = timers.setTimeout(() => {
                 signal.removeEventListener('abort', onAbort);
                 if (fail) {
                   stats.failedPulls++;
                   reject(new Error('injected pull failure'));
+                } else if (stale) {
+                  stats.stalePulls++;
+                  const old = history[Math.floor(random() * history.length)] ?? authority.getSnapshot();
+                  resolve(structuredClone(old));
                 } else {
                   // Answered with the state at answer time, as a real authority would.
                   resolve(structuredClone(authority.getSnapshot()));

@@ -1,9 +1,11 @@
+import type { Authority } from './authority.js';
 import { deserializeError, serializeError } from './errors.js';
-import { type Authority } from './authority.js';
-import { isProtocolMessage, PROTOCOL_VERSION, type Message } from './protocol.js';
+import { noopLogger } from './logger.js';
+import { isProtocolMessage, type Message, PROTOCOL_VERSION } from './protocol.js';
 import { randomId } from './random.js';
 import type {
   InvalidationSubscriber,
+  Logger,
   SnapshotEnvelope,
   SnapshotProvider,
   Topic,
@@ -25,10 +27,13 @@ export function createTransportSubscriber(transport: Transport): InvalidationSub
 }
 
 /**
- * Pulls snapshots over a transport: sends `pull`, waits for the matching `snapshot`. Listens
- * only while a pull is pending.
+ * Pulls snapshots over a transport: sends `pull`, waits for the matching `snapshot` or
+ * `pull-error`. Listens only while a pull is pending.
  */
-export function createTransportProvider<T>(transport: Transport, topic: Topic): SnapshotProvider<T> {
+export function createTransportProvider<T>(
+  transport: Transport,
+  topic: Topic,
+): SnapshotProvider<T> {
   const pending = new Map<string, (message: Message) => void>();
   let off: Unsubscribe | undefined;
 
@@ -40,6 +45,13 @@ export function createTransportProvider<T>(transport: Transport, topic: Topic): 
     }
   };
 
+  const onMessage = (message: unknown) => {
+    if (!isProtocolMessage(message)) return;
+    if (message.type !== 'snapshot' && message.type !== 'pull-error') return;
+    const { id } = message as { id?: unknown };
+    if (typeof id === 'string') pending.get(id)?.(message as Message);
+  };
+
   return {
     getSnapshot({ signal }) {
       return new Promise<SnapshotEnvelope<T>>((resolve, reject) => {
@@ -48,30 +60,34 @@ export function createTransportProvider<T>(transport: Transport, topic: Topic): 
           return;
         }
         const id = randomId();
-        const onAbort = () => {
+        const settle = () => {
+          signal.removeEventListener('abort', onAbort);
           release(id);
+        };
+        const onAbort = () => {
+          settle();
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
         pending.set(id, (message) => {
-          signal.removeEventListener('abort', onAbort);
-          release(id);
-          if (message.type === 'pull-error') reject(deserializeError(message.error));
-          else if (message.type === 'snapshot') {
+          settle();
+          if (message.type === 'pull-error') {
+            reject(deserializeError(message.error));
+          } else if (message.type === 'snapshot') {
+            // Passed on unchecked: the engine validates every snapshot.
             const { revision, epoch, data } = message;
-            resolve((epoch === undefined ? { revision, data } : { revision, epoch, data }) as SnapshotEnvelope<T>);
+            resolve(
+              (epoch === undefined
+                ? { revision, data }
+                : { revision, epoch, data }) as SnapshotEnvelope<T>,
+            );
           }
         });
-        off ??= transport.subscribe((message) => {
-          if (!isProtocolMessage(message)) return;
-          const id = (message as { id?: unknown }).id;
-          if (typeof id === 'string') pending.get(id)?.(message as Message);
-        });
         try {
+          off ??= transport.subscribe(onMessage);
           transport.send({ v: PROTOCOL_VERSION, type: 'pull', id, topic } satisfies Message);
         } catch (error) {
-          signal.removeEventListener('abort', onAbort);
-          release(id);
+          settle();
           reject(error);
         }
       });
@@ -79,26 +95,56 @@ export function createTransportProvider<T>(transport: Transport, topic: Topic): 
   };
 }
 
+export interface ServeAuthorityOptions {
+  /** Told when an invalidation or an answer cannot be sent (closed, not cloneable). @default noopLogger */
+  logger?: Logger;
+}
+
 /** Publishes an authority's invalidations on a transport and answers its pulls. Returns stop. */
-export function serveAuthority<T>(authority: Authority<T>, transport: Transport): Unsubscribe {
+export function serveAuthority<T>(
+  authority: Authority<T>,
+  transport: Transport,
+  options: ServeAuthorityOptions = {},
+): Unsubscribe {
+  const logger = options.logger ?? noopLogger;
   const send = (message: Message) => {
     try {
       transport.send(message);
-    } catch {
-      // The answer cannot reach anyone (closed or not cloneable); pulls time out and retry.
+    } catch (error) {
+      // Nobody can be told; clients that miss an invalidation catch up on the next one, and a
+      // pull left unanswered times out and is retried.
+      logger.error('serveAuthority could not send', {
+        topic: authority.topic,
+        type: message.type,
+        error,
+      });
     }
   };
-  const offEvents = authority.subscribe((event) => send({ v: PROTOCOL_VERSION, type: 'invalidate', ...event }));
+  const offEvents = authority.subscribe((event) =>
+    send({ v: PROTOCOL_VERSION, type: 'invalidate', ...event }),
+  );
   const offPulls = transport.subscribe((message) => {
     if (!isProtocolMessage(message) || message.type !== 'pull') return;
     const pull = message as Message & { type: 'pull' };
-    if (pull.topic !== authority.topic) return;
+    if (pull.topic !== authority.topic || typeof pull.id !== 'string') return;
     try {
       const snapshot = authority.getSnapshot();
-      transport.send({ v: PROTOCOL_VERSION, type: 'snapshot', id: pull.id, topic: pull.topic, ...snapshot });
+      transport.send({
+        v: PROTOCOL_VERSION,
+        type: 'snapshot',
+        id: pull.id,
+        topic: pull.topic,
+        ...snapshot,
+      });
     } catch (error) {
-      const wire = serializeError(error);
-      send({ v: PROTOCOL_VERSION, type: 'pull-error', id: pull.id, topic: pull.topic, error: wire });
+      // Most often a snapshot that cannot be cloned: tell the client why instead of timing out.
+      send({
+        v: PROTOCOL_VERSION,
+        type: 'pull-error',
+        id: pull.id,
+        topic: pull.topic,
+        error: serializeError(error),
+      });
     }
   });
   return () => {
