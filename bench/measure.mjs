@@ -37,9 +37,6 @@ export function pairedRatio(subject, baseline) {
   return median(subject.map((value, i) => value / baseline[i]));
 }
 
-/** Collects garbage between samples when the runner started node with --expose-gc. */
-const collect = () => globalThis.gc?.();
-
 /**
  * Times several variants of the same work against each other.
  *
@@ -48,7 +45,9 @@ const collect = () => globalThis.gc?.();
  * took. When `latencies` (a Float64Array of length `iterations`) is given it also stores each
  * operation's wall-clock milliseconds.
  *
- * Every variant first runs `warmup` untimed times. Then `samples` rounds run each variant once,
+ * Every variant first runs `warmup` untimed times, which also lets V8 grow the young generation
+ * to its steady size. (No forced GC between samples: a full collection shrinks the young
+ * generation again, and the next sample then pays for many more scavenges than real use would.) Then `samples` rounds run each variant once,
  * alternating the order every round so neither side always runs on a warmer heap. Finally
  * `latencySamples` rounds record per-operation latencies, kept apart so the clock reads do not
  * inflate ns/op.
@@ -67,7 +66,6 @@ export async function compare({ variants, iterations, samples, warmup = 1, laten
     const order = round % 2 ? [...names].reverse() : names;
     const timed = round < samples;
     for (const name of order) {
-      collect();
       if (timed) {
         const ms = await variants[name](iterations);
         perOp[name].push((ms * 1e6) / iterations);

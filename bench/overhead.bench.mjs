@@ -138,6 +138,7 @@ export async function run({ report }) {
       },
       iterations: ITERATIONS,
       samples: SAMPLES,
+      warmup: 2,
       latencySamples: LATENCY_SAMPLES,
     });
     report({

@@ -8,8 +8,8 @@
 // `goal` is `{ max, of: 'value' | 'ratio' }`. Goals are printed, never asserted: a missed goal
 // does not fail the run, only a crashed or hung bench file does.
 import { fork } from 'node:child_process';
-import { cpus } from 'node:os';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -82,7 +82,6 @@ async function runAll(filters) {
 function runFile(file, onResult) {
   return new Promise((resolve) => {
     const child = fork(fileURLToPath(import.meta.url), ['--child', join(benchDir, file)], {
-      execArgv: ['--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let error;

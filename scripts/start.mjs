@@ -1,11 +1,23 @@
 #!/usr/bin/env node
 // `npm start`: builds the packages, then serves the two-windows demo on 127.0.0.1 until stopped.
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const build = spawnSync(npm, ['run', 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });
+console.log('statesync demo: building the packages...');
+// The build's own output only matters when it fails.
+const build = spawnSync(npm, ['run', 'build'], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 if (build.status !== 0) {
-  console.error('statesync demo: the build failed, see above');
+  process.stdout.write(build.stdout ?? '');
+  process.stderr.write(build.stderr ?? '');
+  console.error(
+    `statesync demo: the build failed (${build.error?.message ?? `exit ${build.status}`})`,
+  );
   process.exit(1);
 }
 

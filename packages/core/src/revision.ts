@@ -48,7 +48,8 @@ export function nextRevision(revision: Revision): Revision {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'bigint') return `${value}n (bigint)`;
   try {
     return `${String(value)} (${typeof value})`;

@@ -156,7 +156,8 @@ export function createTestBus<T>(options: TestBusOptions<T>): TestBus<T> {
                   reject(new Error('injected pull failure'));
                 } else if (stale) {
                   stats.stalePulls++;
-                  const old = history[Math.floor(random() * history.length)] ?? authority.getSnapshot();
+                  const old =
+                    history[Math.floor(random() * history.length)] ?? authority.getSnapshot();
                   resolve(structuredClone(old));
                 } else {
                   // Answered with the state at answer time, as a real authority would.

@@ -104,7 +104,14 @@ describe('createAuthority', () => {
     authority.patch(ops, { sourceId: 'w' });
     expect(authority.getData()).toEqual({ title: 't', tags: ['a', 'b'], meta: { n: 2 } });
     expect(events).toEqual([
-      { topic: 'doc', revision: '42', epoch: 'e1', timestampMs: 1000, sourceId: 'w', delta: { base: '41', ops } },
+      {
+        topic: 'doc',
+        revision: '42',
+        epoch: 'e1',
+        timestampMs: 1000,
+        sourceId: 'w',
+        delta: { base: '41', ops },
+      },
     ]);
     // The previous data object is untouched: it may still be held by clients.
     expect(before).toEqual(initial());
@@ -146,7 +153,11 @@ describe('createAuthority', () => {
       topic: 'doc',
       signal: new AbortController().signal,
     });
-    expect(snapshot).toEqual({ revision: '1', epoch: 'e1', data: { ...initial(), title: 'served' } });
+    expect(snapshot).toEqual({
+      revision: '1',
+      epoch: 'e1',
+      data: { ...initial(), title: 'served' },
+    });
   });
 
   describe('restart', () => {
@@ -217,7 +228,9 @@ describe('createAuthority', () => {
       expect(() => authority.set(initial())).not.toThrow();
       expect(events).toHaveLength(1);
       expect(later).toHaveLength(1);
-      expect(errors).toEqual([{ message: 'invalidation listener threw', topic: 'doc', error: bug }]);
+      expect(errors).toEqual([
+        { message: 'invalidation listener threw', topic: 'doc', error: bug },
+      ]);
     });
 
     it('subscribe returns an unsubscribe that stops delivery and is idempotent', () => {

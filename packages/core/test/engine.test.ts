@@ -45,7 +45,11 @@ function setup(overrides: Partial<RevisionSyncOptions<Data>> = {}, patches = fal
 }
 
 /** Starts the handle and answers its first fetch with `first`. */
-async function started(first = snap('5'), overrides: Partial<RevisionSyncOptions<Data>> = {}, patches = false) {
+async function started(
+  first = snap('5'),
+  overrides: Partial<RevisionSyncOptions<Data>> = {},
+  patches = false,
+) {
   const ctx = setup(overrides, patches);
   const starting = ctx.handle.start();
   await ctx.clock.flush();
@@ -165,7 +169,9 @@ describe('protocol validation', () => {
 
   it('refuses a bad initialRevision and an empty topic at creation', () => {
     expect(() => setup({ initialRevision: '007' })).toThrow(/canonical/);
-    expect(() => setup({ topic: ' ' })).toThrowError(expect.objectContaining({ code: 'invalid_option' }));
+    expect(() => setup({ topic: ' ' })).toThrowError(
+      expect.objectContaining({ code: 'invalid_option' }),
+    );
   });
 });
 
@@ -197,7 +203,9 @@ describe('coalescing', () => {
   });
 
   it('does not lose a queued fetch when the one in flight fails', async () => {
-    const { subscriber, provider, clock, record, errors } = await started(snap('5'), { retry: false });
+    const { subscriber, provider, clock, record, errors } = await started(snap('5'), {
+      retry: false,
+    });
     subscriber.emit(event('6'));
     await clock.flush();
     subscriber.emit(event('7'));
@@ -398,7 +406,9 @@ describe('epochs', () => {
 
 describe('throttling, retry and timeout', () => {
   it('debounces a burst of invalidations into one fetch', async () => {
-    const { subscriber, provider, clock } = await started(snap('5'), { throttling: { debounceMs: 100 } });
+    const { subscriber, provider, clock } = await started(snap('5'), {
+      throttling: { debounceMs: 100 },
+    });
     for (let r = 6; r < 16; r++) {
       subscriber.emit(event(String(r)));
       await clock.advance(50);
@@ -409,7 +419,9 @@ describe('throttling, retry and timeout', () => {
   });
 
   it('throttles with a leading fetch', async () => {
-    const { subscriber, provider, clock } = await started(snap('5'), { throttling: { throttleMs: 1000 } });
+    const { subscriber, provider, clock } = await started(snap('5'), {
+      throttling: { throttleMs: 1000 },
+    });
     subscriber.emit(event('6'));
     await clock.flush();
     expect(provider.calls).toHaveLength(2);
@@ -423,7 +435,9 @@ describe('throttling, retry and timeout', () => {
   });
 
   it('refresh() is never delayed by throttling', async () => {
-    const { handle, provider, clock } = await started(snap('5'), { throttling: { debounceMs: 10_000 } });
+    const { handle, provider, clock } = await started(snap('5'), {
+      throttling: { debounceMs: 10_000 },
+    });
     void handle.refresh();
     await clock.flush();
     expect(provider.calls).toHaveLength(2);
@@ -607,7 +621,9 @@ describe('lifecycle', () => {
   });
 
   it('repairs with the next snapshot when apply throws', async () => {
-    const { subscriber, provider, clock, record, errors, handle } = await started(snap('5'), { retry: false });
+    const { subscriber, provider, clock, record, errors, handle } = await started(snap('5'), {
+      retry: false,
+    });
     const apply = record.applier.apply;
     record.applier.apply = () => {
       throw new Error('store not ready');
@@ -663,7 +679,10 @@ describe('logging', () => {
     const lines: string[] = [];
     const sink = (line: string) => lines.push(line);
     const logger = tagLogger(
-      createConsoleLogger({ debug: true, console: { debug: sink, info: sink, warn: sink, error: sink } }),
+      createConsoleLogger({
+        debug: true,
+        console: { debug: sink, info: sink, warn: sink, error: sink },
+      }),
       { windowId: 'main' },
     );
     await started(snap('5'), { logger });

@@ -59,7 +59,10 @@ describe('isStateSyncError', () => {
 
   it.each([
     ['a plain Error', new Error('x')],
-    ['a look-alike without the brand', Object.assign(new Error('x'), { name: 'StateSyncError', code: 'timeout' })],
+    [
+      'a look-alike without the brand',
+      Object.assign(new Error('x'), { name: 'StateSyncError', code: 'timeout' }),
+    ],
     ['a brand under a local symbol', { [Symbol('statesync.error')]: true, code: 'timeout' }],
     ['null', null],
     ['undefined', undefined],
@@ -95,7 +98,11 @@ describe('serializeError / deserializeError', () => {
     expect(wire).toEqual({ name: 'StateSyncError', code: 'storage', message: 'quota exceeded' });
     const rebuilt = deserializeError(structuredClone(wire));
     expect(rebuilt).toBeInstanceOf(StateSyncError);
-    expect(rebuilt).toMatchObject({ code: 'storage', message: 'quota exceeded', remoteName: 'StateSyncError' });
+    expect(rebuilt).toMatchObject({
+      code: 'storage',
+      message: 'quota exceeded',
+      remoteName: 'StateSyncError',
+    });
     expect(serializeError(rebuilt)).toEqual(wire);
   });
 

@@ -3,9 +3,13 @@ import { createMemoryHub, isStateSyncError, type Logger } from '../src/index.js'
 import { describeTransportConformance } from './conformance/transport-conformance.js';
 
 describeTransportConformance('memory hub', () => createMemoryHub());
-describeTransportConformance('memory hub without cloning', () => createMemoryHub({ clone: false }), {
-  clones: false,
-});
+describeTransportConformance(
+  'memory hub without cloning',
+  () => createMemoryHub({ clone: false }),
+  {
+    clones: false,
+  },
+);
 
 /** Lets every queued microtask (the hub's deliveries) run. */
 const delivered = () => new Promise<void>((resolve) => setImmediate(resolve));

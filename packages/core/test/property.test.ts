@@ -70,7 +70,12 @@ async function play(s: Scenario): Promise<void> {
 
   const clients: Client[] = Array.from({ length: s.clients }, (_, i) => {
     const link = bus.connect();
-    const client: Client = { handle: undefined as never, data: undefined, stopped: false, violations: [] };
+    const client: Client = {
+      handle: undefined as never,
+      data: undefined,
+      stopped: false,
+      violations: [],
+    };
     let lastEpoch: Epoch | undefined;
     let stopResolved = false;
     const highest = new Map<Epoch | undefined, Revision>();
@@ -104,7 +109,9 @@ async function play(s: Scenario): Promise<void> {
       timeoutMs: 150,
       timers: clock,
       random: createRandom(s.busSeed + i),
-      ...(DEBUG && { logger: tagLogger(createConsoleLogger({ debug: true }), { client: i, t: '' }) }),
+      ...(DEBUG && {
+        logger: tagLogger(createConsoleLogger({ debug: true }), { client: i, t: '' }),
+      }),
     });
     const stop = client.handle.stop.bind(client.handle);
     client.handle.stop = async () => {

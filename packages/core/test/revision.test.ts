@@ -11,12 +11,19 @@ import {
 const MAX = '18446744073709551615'; // 2^64 - 1
 
 describe('isCanonicalRevision', () => {
-  it.each(['0', '1', '9', '10', '42', '1000000', MAX, '18446744073709551614', '9999999999999999999'])(
-    'accepts %j',
-    (value) => {
-      expect(isCanonicalRevision(value)).toBe(true);
-    },
-  );
+  it.each([
+    '0',
+    '1',
+    '9',
+    '10',
+    '42',
+    '1000000',
+    MAX,
+    '18446744073709551614',
+    '9999999999999999999',
+  ])('accepts %j', (value) => {
+    expect(isCanonicalRevision(value)).toBe(true);
+  });
 
   it.each([
     ['leading zero', '00'],
@@ -115,7 +122,11 @@ describe('assertRevision', () => {
     ['a string', '007', 'revision must be a canonical u64 decimal string, got "007"'],
     ['a number', 7, 'revision must be a canonical u64 decimal string, got 7 (number)'],
     ['a bigint', 7n, 'revision must be a canonical u64 decimal string, got 7n (bigint)'],
-    ['undefined', undefined, 'revision must be a canonical u64 decimal string, got undefined (undefined)'],
+    [
+      'undefined',
+      undefined,
+      'revision must be a canonical u64 decimal string, got undefined (undefined)',
+    ],
     ['null', null, 'revision must be a canonical u64 decimal string, got null (object)'],
   ])('names what it got for %s', (_label, value, message) => {
     expect(() => assertRevision(value)).toThrowError(message);
@@ -135,7 +146,15 @@ describe('assertRevision', () => {
   });
 
   it('throws a protocol error, not a TypeError, for values that cannot be turned into text', () => {
-    for (const value of [Object.create(null), Symbol('s'), { toString: () => { throw new Error('no'); } }]) {
+    for (const value of [
+      Object.create(null),
+      Symbol('s'),
+      {
+        toString: () => {
+          throw new Error('no');
+        },
+      },
+    ]) {
       let thrown: unknown;
       try {
         assertRevision(value);

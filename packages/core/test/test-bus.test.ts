@@ -13,7 +13,12 @@ type Doc = { n: number };
 
 function setup(seed: number, faults: Faults = {}) {
   const clock = createVirtualClock();
-  const authority = createAuthority<Doc>({ topic: 'doc', data: { n: 0 }, epoch: 'e1', now: clock.now });
+  const authority = createAuthority<Doc>({
+    topic: 'doc',
+    data: { n: 0 },
+    epoch: 'e1',
+    now: clock.now,
+  });
   const bus = createTestBus({ authority, seed, faults, timers: clock });
   return { clock, authority, bus };
 }
@@ -23,7 +28,9 @@ async function run(seed: number, faults: Faults, clients = 3, changes = 20) {
   const { clock, authority, bus } = setup(seed, faults);
   const log: string[] = [];
   for (let c = 0; c < clients; c++) {
-    bus.connect().subscriber.subscribe((event) => log.push(`c${c}:${event.revision}@${clock.now()}`));
+    bus
+      .connect()
+      .subscriber.subscribe((event) => log.push(`c${c}:${event.revision}@${clock.now()}`));
   }
   for (let i = 1; i <= changes; i++) authority.set({ n: i });
   await clock.runAll();
@@ -159,15 +166,24 @@ describe('createTestBus', () => {
     await clock.runAll();
     expect(event.epoch).not.toBe('e1');
     expect(event.revision).toBe('0');
-    expect(authority.getSnapshot()).toEqual({ revision: '0', epoch: event.epoch, data: { n: 100 } });
-    expect(received.map((e) => `${e.revision}/${e.epoch === 'e1' ? 'old' : 'new'}`)).toEqual(['1/old', '0/new']);
+    expect(authority.getSnapshot()).toEqual({
+      revision: '0',
+      epoch: event.epoch,
+      data: { n: 100 },
+    });
+    expect(received.map((e) => `${e.revision}/${e.epoch === 'e1' ? 'old' : 'new'}`)).toEqual([
+      '1/old',
+      '0/new',
+    ]);
     expect(bus.restartAuthority({ revision: '9' }).revision).toBe('9');
   });
 
   it('counts open subscriptions and drops deliveries to a client that left', async () => {
     const { clock, authority, bus } = setup(7, { delayMs: 10 });
     const received: string[] = [];
-    const off = bus.connect().subscriber.subscribe((event) => received.push(event.revision)) as () => void;
+    const off = bus
+      .connect()
+      .subscriber.subscribe((event) => received.push(event.revision)) as () => void;
     const offOther = bus.connect().subscriber.subscribe(() => {}) as () => void;
     expect(bus.openCount()).toBe(2);
     authority.set({ n: 1 });

@@ -49,7 +49,14 @@ function manualServer(end: Transport) {
     if (m.type === 'pull') pulls.push({ id: m.id, topic: m.topic });
   });
   const answer = (id: string, revision = '3') =>
-    end.send({ v: PROTOCOL_VERSION, type: 'snapshot', id, topic: 'doc', revision, data: { title: revision } });
+    end.send({
+      v: PROTOCOL_VERSION,
+      type: 'snapshot',
+      id,
+      topic: 'doc',
+      revision,
+      data: { title: revision },
+    });
   return { pulls, answer };
 }
 
@@ -74,7 +81,9 @@ describe('createTransportProvider + serveAuthority', () => {
   it('answers only pulls for the authority’s own topic', async () => {
     const { client, hub } = served();
     const controller = new AbortController();
-    const pending = outcome(createTransportProvider(client, 'other').getSnapshot(request(controller.signal)));
+    const pending = outcome(
+      createTransportProvider(client, 'other').getSnapshot(request(controller.signal)),
+    );
     await settle();
     await settle();
     controller.abort(new StateSyncError('timeout', 'gave up'));
@@ -131,7 +140,13 @@ describe('createTransportProvider + serveAuthority', () => {
     const { pulls } = manualServer(server);
     const pending = outcome(createTransportProvider(client, 'doc').getSnapshot(request()));
     await settle();
-    server.send({ v: PROTOCOL_VERSION, type: 'pull-error', id: pulls[0]!.id, topic: 'doc', error: null });
+    server.send({
+      v: PROTOCOL_VERSION,
+      type: 'pull-error',
+      id: pulls[0]!.id,
+      topic: 'doc',
+      error: null,
+    });
     const { error } = await pending;
     expect(isStateSyncError(error, 'protocol')).toBe(true);
   });
@@ -214,7 +229,9 @@ describe('createTransportProvider + serveAuthority', () => {
   it('stops publishing and answering after serveAuthority’s stop', async () => {
     const { authority, client, hub, stop } = served();
     const events: InvalidationEvent[] = [];
-    const off = createTransportSubscriber(client).subscribe((event) => events.push(event)) as () => void;
+    const off = createTransportSubscriber(client).subscribe((event) =>
+      events.push(event),
+    ) as () => void;
     authority.set({ title: 'one' });
     await settle();
     stop();
@@ -223,7 +240,9 @@ describe('createTransportProvider + serveAuthority', () => {
     await settle();
     expect(events.map((e) => e.revision)).toEqual(['1']);
     const controller = new AbortController();
-    const pull = outcome(createTransportProvider(client, 'doc').getSnapshot(request(controller.signal)));
+    const pull = outcome(
+      createTransportProvider(client, 'doc').getSnapshot(request(controller.signal)),
+    );
     await settle();
     controller.abort(new Error('unanswered'));
     expect((await pull).error).toEqual(new Error('unanswered'));
@@ -244,7 +263,10 @@ describe('createTransportProvider + serveAuthority', () => {
     serveAuthority(authority, hub.connect(), { logger });
     expect(() => authority.patch([{ op: 'add', path: ['fn'], value: () => 1 }])).not.toThrow();
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ message: 'serveAuthority could not send', type: 'invalidate' });
+    expect(errors[0]).toMatchObject({
+      message: 'serveAuthority could not send',
+      type: 'invalidate',
+    });
     expect(isStateSyncError((errors[0] as { error: unknown }).error, 'not_cloneable')).toBe(true);
   });
 });
@@ -316,6 +338,26 @@ describe('revision sync over a transport', () => {
     expect(record.applied.at(-1)?.data).toEqual({ title: 'after' });
     expect(handle.status.getState().state).toBe('synced');
     await handle.stop();
+  });
+
+  it('leaves nothing open on the transport once stopped with a pull unanswered', async () => {
+    const clock = createVirtualClock();
+    const hub = createMemoryHub();
+    const client = hub.connect();
+    const handle = createRevisionSync<Doc>({
+      topic: 'doc',
+      subscriber: createTransportSubscriber(client),
+      provider: createTransportProvider<Doc>(client, 'doc'),
+      applier: recordingApplier<Doc>().applier,
+      timers: clock,
+    });
+    const starting = handle.start();
+    await clock.flush();
+    expect(hub.openCount()).toBe(1); // the subscription and the pending pull share the end
+    await handle.stop();
+    await starting;
+    expect(hub.openCount()).toBe(0);
+    expect(clock.pendingCount()).toBe(0);
   });
 
   it('recovers through a restarted authority whose counter went back', async () => {

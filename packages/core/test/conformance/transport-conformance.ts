@@ -190,21 +190,24 @@ export function describeTransportConformance(
       expect(atC).toEqual({ nested: { list: [1, 2] } });
     });
 
-    it.runIf(clones)('refuses an uncloneable message, naming where it is, and sends nothing', async () => {
-      const [a, b] = [connect(), connect()];
-      const rb = recorder();
-      b.subscribe(rb.listener);
-      let thrown: unknown;
-      try {
-        a.send({ data: { ok: 1, onChange: () => 1 } });
-      } catch (error) {
-        thrown = error;
-      }
-      expect(isStateSyncError(thrown, 'not_cloneable')).toBe(true);
-      expect((thrown as Error).message).toMatch(/onChange/);
-      await barrier(a, rb);
-      expect(rb.messages()).toEqual([]);
-    });
+    it.runIf(clones)(
+      'refuses an uncloneable message, naming where it is, and sends nothing',
+      async () => {
+        const [a, b] = [connect(), connect()];
+        const rb = recorder();
+        b.subscribe(rb.listener);
+        let thrown: unknown;
+        try {
+          a.send({ data: { ok: 1, onChange: () => 1 } });
+        } catch (error) {
+          thrown = error;
+        }
+        expect(isStateSyncError(thrown, 'not_cloneable')).toBe(true);
+        expect((thrown as Error).message).toMatch(/onChange/);
+        await barrier(a, rb);
+        expect(rb.messages()).toEqual([]);
+      },
+    );
 
     it('stops delivering to a listener once unsubscribed, even a message already sent', async () => {
       const [a, b] = [connect(), connect()];
