@@ -38,6 +38,13 @@ export function pairedRatio(subject, baseline) {
 }
 
 /**
+ * Idles the event loop briefly so V8 can finish concurrent marking and sweeping of the previous
+ * sample's garbage; otherwise that work lands in (and is charged to) whatever sample runs next.
+ */
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+const SETTLE_MS = 25;
+
+/**
  * Times several variants of the same work against each other.
  *
  * A variant is `async (iterations, latencies) => elapsedMs`: it sets itself up, runs exactly
@@ -66,6 +73,7 @@ export async function compare({ variants, iterations, samples, warmup = 1, laten
     const order = round % 2 ? [...names].reverse() : names;
     const timed = round < samples;
     for (const name of order) {
+      await settle();
       if (timed) {
         const ms = await variants[name](iterations);
         perOp[name].push((ms * 1e6) / iterations);

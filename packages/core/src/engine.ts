@@ -1,4 +1,4 @@
-import { StateSyncError, toStateSyncError } from './errors.js';
+import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './errors.js';
 import { noopLogger } from './logger.js';
 import { createRetryPolicy } from './retry.js';
 import { assertRevision, compareRevisions } from './revision.js';
@@ -89,6 +89,13 @@ interface Waiter {
 }
 
 const EPOCHS_KEPT = 64;
+/** Failures a second attempt cannot cure: the same answer would fail the same way. */
+const FINAL_CODES = new Set<StateSyncErrorCode>([
+  'protocol',
+  'not_cloneable',
+  'origin_rejected',
+  'invalid_option',
+]);
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V) {
   map.delete(key);
@@ -148,9 +155,14 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     },
     (error) => logger.error('status listener threw', { error }),
   );
-  const setStatus = (patch: Partial<SyncStatus>) => status.setState({ ...status.getState(), ...patch });
+  const setStatus = (patch: Partial<SyncStatus>) =>
+    status.setState({ ...status.getState(), ...patch });
 
-  const report = (phaseName: SyncPhase, error: StateSyncError, extra: Partial<SyncErrorContext>) => {
+  const report = (
+    phaseName: SyncPhase,
+    error: StateSyncError,
+    extra: Partial<SyncErrorContext>,
+  ) => {
     const context: SyncErrorContext = { phase: phaseName, topic, error, ...extra };
     if (local) context.localRevision = local.revision;
     const line = { code: error.code, message: error.message };
@@ -243,7 +255,9 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       logger.debug('snapshot applied', extra);
     });
 
-  const applyDelta = (event: InvalidationEvent & { delta: NonNullable<InvalidationEvent['delta']> }) =>
+  const applyDelta = (
+    event: InvalidationEvent & { delta: NonNullable<InvalidationEvent['delta']> },
+  ) =>
     serially(async () => {
       if (isStopped() || !isAhead(event.revision, event.epoch)) return;
       const fits =
@@ -263,7 +277,9 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       }
       const patch = { base: event.delta.base, revision: event.revision, ops: event.delta.ops };
       try {
-        await applier.applyPatch(event.epoch === undefined ? patch : { ...patch, epoch: event.epoch });
+        await applier.applyPatch(
+          event.epoch === undefined ? patch : { ...patch, epoch: event.epoch },
+        );
       } catch (error) {
         repair = true;
         report('patch', toStateSyncError(error, 'apply_failed', `patching to ${event.revision}`), {
@@ -348,13 +364,18 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       } catch (thrown) {
         if (isStopped()) return stoppedError();
         const error = toStateSyncError(thrown, 'snapshot_failed', 'getSnapshot failed');
-        const willRetry = attempt < retry.maxAttempts && error.code !== 'protocol';
+        const willRetry = attempt < retry.maxAttempts && !FINAL_CODES.has(error.code);
         const context: Partial<SyncErrorContext> = { attempt, willRetry };
         if (snapshotRevision !== undefined) context.snapshotRevision = snapshotRevision;
         if (target) context.eventRevision = target.revision;
         const delay = willRetry ? retry.delayAfter(attempt) : 0;
         if (willRetry) context.nextDelayMs = delay;
-        const phaseName = error.code === 'apply_failed' ? 'apply' : error.code === 'protocol' ? 'protocol' : 'snapshot';
+        const phaseName =
+          error.code === 'apply_failed'
+            ? 'apply'
+            : error.code === 'protocol'
+              ? 'protocol'
+              : 'snapshot';
         report(phaseName, error, context);
         if (!willRetry) return error;
         await sleep(delay);
@@ -378,12 +399,20 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       refreshWanted = false;
       const fetchNumber = ++fetchesStarted;
       setStatus({ state: 'syncing' });
-      logger.debug('fetching snapshot', { localRevision: local?.revision, target: target?.revision });
+      logger.debug('fetching snapshot', {
+        localRevision: local?.revision,
+        target: target?.revision,
+      });
       error = await fetchWithRetry();
       if (isStopped()) return;
       settleWaiters(fetchNumber, error);
-      setStatus(error ? { state: 'error', lastError: error } : { state: 'synced', lastError: undefined });
-    } while (again && (error !== undefined || refreshWanted || (target !== undefined && !reached(target))));
+      setStatus(
+        error ? { state: 'error', lastError: error } : { state: 'synced', lastError: undefined },
+      );
+    } while (
+      again &&
+      (error !== undefined || refreshWanted || (target !== undefined && !reached(target)))
+    );
   };
 
   const startFetch = () => {
@@ -409,7 +438,9 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     try {
       event = parseInvalidation(raw);
     } catch (error) {
-      report('protocol', toStateSyncError(error, 'protocol', 'invalid event'), { sourceEvent: raw });
+      report('protocol', toStateSyncError(error, 'protocol', 'invalid event'), {
+        sourceEvent: raw,
+      });
       return;
     }
     if (event.topic !== topic) return;
@@ -451,6 +482,9 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
 
     setLocalRevision(revision, epoch) {
       assertRevision(revision);
+      if (epoch !== undefined && (typeof epoch !== 'string' || epoch === '')) {
+        throw new StateSyncError('invalid_option', 'epoch must be a non-empty string');
+      }
       if (isAhead(revision, epoch)) commit(revision, epoch);
     },
 

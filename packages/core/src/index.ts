@@ -1,4 +1,9 @@
-export { type Authority, type AuthorityOptions, type ChangeOptions, createAuthority } from './authority.js';
+export {
+  type Authority,
+  type AuthorityOptions,
+  type ChangeOptions,
+  createAuthority,
+} from './authority.js';
 export { createRevisionSync, type RevisionSyncHandle, type RevisionSyncOptions } from './engine.js';
 export {
   deserializeError,
@@ -10,7 +15,13 @@ export {
   toStateSyncError,
   type WireError,
 } from './errors.js';
-export { type ConsoleLoggerOptions, createConsoleLogger, formatValue, noopLogger, tagLogger } from './logger.js';
+export {
+  type ConsoleLoggerOptions,
+  createConsoleLogger,
+  formatValue,
+  noopLogger,
+  tagLogger,
+} from './logger.js';
 export { createMemoryHub, type MemoryHub, type MemoryHubOptions } from './memory-transport.js';
 export { applyPatch } from './patch.js';
 export {
@@ -34,7 +45,12 @@ export {
 } from './revision.js';
 export { createThrottle, type Throttle } from './throttle.js';
 export { defaultTimers } from './timers.js';
-export { createTransportProvider, createTransportSubscriber, serveAuthority } from './transport-sync.js';
+export {
+  createTransportProvider,
+  createTransportSubscriber,
+  type ServeAuthorityOptions,
+  serveAuthority,
+} from './transport-sync.js';
 export type {
   Delta,
   Epoch,

@@ -63,6 +63,8 @@ export interface TestBus<T> {
   restartAuthority(options?: { data?: T; revision?: Revision }): InvalidationEvent;
   /** Subscriptions still open: 0 once every client stopped. */
   openCount(): number;
+  /** Detaches from the authority and drops every client subscription. Idempotent. */
+  dispose(): void;
   readonly stats: Readonly<TestBusStats>;
 }
 
@@ -90,7 +92,7 @@ export function createTestBus<T>(options: TestBusOptions<T>): TestBus<T> {
   const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
   const delay = () => Math.floor(random() * (faults.delayMs ?? 0));
 
-  authority.subscribe((event) => {
+  const detach = authority.subscribe((event) => {
     history.push(authority.getSnapshot());
     if (history.length > HISTORY) history.shift();
     for (const handler of [...handlers]) {
@@ -127,6 +129,10 @@ export function createTestBus<T>(options: TestBusOptions<T>): TestBus<T> {
     },
     restartAuthority: (restart) => authority.restart(restart),
     openCount: () => handlers.size,
+    dispose() {
+      detach();
+      handlers.clear();
+    },
     connect() {
       return {
         subscriber: {

@@ -42,7 +42,8 @@ function parseDelta(value: unknown, revision: string): Delta | undefined {
 /** Checks an invalidation event from a transport; throws a `protocol` error when malformed. */
 export function parseInvalidation(raw: unknown): InvalidationEvent {
   if (!isRecord(raw)) fail('invalidation event must be an object');
-  if (typeof raw.topic !== 'string' || raw.topic === '') fail('event.topic must be a non-empty string');
+  if (typeof raw.topic !== 'string' || raw.topic === '')
+    fail('event.topic must be a non-empty string');
   const revision = assertRevision(raw.revision, 'event.revision');
   const event: InvalidationEvent = { topic: raw.topic, revision };
   const epoch = optionalString(raw.epoch, 'event.epoch');

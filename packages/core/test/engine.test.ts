@@ -4,6 +4,7 @@ import {
   createRevisionSync,
   isStateSyncError,
   type RevisionSyncOptions,
+  StateSyncError,
   type SyncStatus,
   tagLogger,
 } from '../src/index.js';
@@ -118,6 +119,17 @@ describe('revision gate', () => {
     subscriber.emit(event('6', { sourceId: 'window-b' }));
     await clock.flush();
     expect(provider.calls).toHaveLength(2);
+  });
+
+  it('setLocalRevision refuses malformed revisions and epochs', async () => {
+    const { handle } = await started(snap('5'));
+    expect(() => handle.setLocalRevision('06')).toThrowError(
+      expect.objectContaining({ code: 'protocol' }),
+    );
+    expect(() => handle.setLocalRevision('6', '')).toThrowError(
+      expect.objectContaining({ code: 'invalid_option' }),
+    );
+    expect(handle.getLocalRevision()).toBe('5');
   });
 
   it('setLocalRevision makes the echo of a write free and never moves backwards', async () => {
@@ -464,6 +476,20 @@ describe('throttling, retry and timeout', () => {
       [2, true, 400],
     ]);
     expect(record.revisions()).toEqual(['5', '6']);
+  });
+
+  it('does not retry a failure a second attempt cannot cure', async () => {
+    const { subscriber, provider, clock, errors } = await started(snap('5'), {
+      retry: { maxAttempts: 5, initialDelayMs: 1, jitter: 0 },
+    });
+    subscriber.emit(event('6'));
+    await clock.flush();
+    provider.last.reject(new StateSyncError('not_cloneable', 'data.fn cannot be cloned'));
+    await clock.advance(100);
+    expect(provider.calls).toHaveLength(2);
+    expect(errors.errors.map((e) => [e.error.code, e.willRetry])).toEqual([
+      ['not_cloneable', false],
+    ]);
   });
 
   it('jitter only shortens the delay', async () => {

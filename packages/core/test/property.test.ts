@@ -177,6 +177,7 @@ async function play(s: Scenario): Promise<void> {
   await clock.runAll(50_000);
   for (const client of clients) expect(client.violations).toEqual([]);
   expect(bus.openCount()).toBe(0);
+  bus.dispose();
 }
 
 describe('convergence under a lossy, reordering, restarting medium', () => {

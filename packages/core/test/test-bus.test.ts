@@ -194,6 +194,21 @@ describe('createTestBus', () => {
     expect(bus.openCount()).toBe(0);
   });
 
+  it('dispose() detaches from the authority and drops every subscription', async () => {
+    const { clock, authority, bus } = setup(9);
+    const seen: string[] = [];
+    bus.connect().subscriber.subscribe((event) => seen.push(event.revision));
+    authority.set({ n: 1 });
+    await clock.runAll();
+    bus.dispose();
+    bus.dispose();
+    authority.set({ n: 2 });
+    await clock.runAll();
+    expect(seen).toEqual(['1']);
+    expect(bus.openCount()).toBe(0);
+    expect(bus.stats.sent).toBe(1);
+  });
+
   it('lets a revision sync converge through faults once healed', async () => {
     const { clock, authority, bus } = setup(99, { ...lossy, failPull: 0.5 });
     const link = bus.connect();
