@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, build, publint, then every vitest suite (unit and real-browser).
+// `npm test`: type-check, lint, build, publint + attw, then every vitest suite (unit and real-browser).
 // Check steps print their output only when they fail. The very last line is always
 // "N passed, N failed, N skipped" over all tests; a failed check step counts as one failure.
 import { spawn } from 'node:child_process';
@@ -96,9 +96,20 @@ async function main() {
   if (built) {
     for (const dir of packageDirs()) {
       await step(`publint ${relative(root, dir)}`, bin('publint'), [], { cwd: dir });
+      // Types resolve for ESM and CJS consumers alike (node10 predates `exports`).
+      await step(
+        `attw ${relative(root, dir)}`,
+        bin('attw'),
+        ['--pack', '.', '--profile', 'node16'],
+        {
+          cwd: dir,
+        },
+      );
     }
   } else {
-    console.log('• publint and the browser suites are skipped: they need a successful build');
+    console.log(
+      '• package checks and the browser suites are skipped: they need a successful build',
+    );
   }
 
   mkdirSync(dirname(reportFile), { recursive: true });

@@ -1,4 +1,5 @@
 import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './errors.js';
+import { fetchSnapshot } from './fetch-snapshot.js';
 import { noopLogger } from './logger.js';
 import { createRetryPolicy } from './retry.js';
 import { assertRevision, compareRevisions } from './revision.js';
@@ -24,7 +25,7 @@ import type {
   Topic,
   Unsubscribe,
 } from './types.js';
-import { parseInvalidation, parseSnapshot } from './validate.js';
+import { parseInvalidation } from './validate.js';
 
 export interface RevisionSyncOptions<T> {
   /** The resource to keep in sync. Events for other topics are ignored. */
@@ -293,38 +294,13 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       logger.debug('delta applied', { revision: event.revision });
     });
 
-  const fetchOnce = (): Promise<SnapshotEnvelope<T>> =>
-    new Promise((resolve, reject) => {
-      const controller = new AbortController();
-      let settled = false;
-      const finish = (error: StateSyncError | undefined, value?: unknown) => {
-        if (settled) return;
-        settled = true;
-        timers.clearTimeout(timer);
-        abortFetch = undefined;
-        if (error) {
-          controller.abort(error);
-          reject(error);
-          return;
-        }
-        try {
-          resolve(parseSnapshot<T>(value));
-        } catch (invalid) {
-          reject(invalid);
-        }
-      };
-      const timer = timers.setTimeout(
-        () => finish(new StateSyncError('timeout', `getSnapshot timed out after ${timeoutMs}ms`)),
-        timeoutMs,
-      );
-      abortFetch = (reason) => finish(reason);
-      Promise.resolve()
-        .then(() => provider.getSnapshot({ topic, signal: controller.signal }))
-        .then(
-          (value) => finish(undefined, value),
-          (error) => finish(toStateSyncError(error, 'snapshot_failed', 'getSnapshot failed')),
-        );
+  const fetchOnce = () => {
+    const pending = fetchSnapshot(provider, topic, timeoutMs, timers);
+    abortFetch = pending.abort;
+    return pending.result.finally(() => {
+      abortFetch = undefined;
     });
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
