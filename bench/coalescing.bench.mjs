@@ -18,8 +18,8 @@ const CONVERGE_TIMEOUT_MS = 10_000;
 const CONFIGS = [
   { label: 'default options', settleMs: 0 },
   {
-    label: 'debounceMs 16 + leading',
-    throttling: { debounceMs: 16, leading: true, maxWaitMs: 1_000 },
+    label: 'leading debounce 16 ms, maxWait 250 ms',
+    throttling: { debounceMs: 16, leading: true, maxWaitMs: 250 },
     settleMs: 50,
   },
 ];

@@ -30,69 +30,64 @@ export function percentile(values, p) {
 }
 
 /**
- * Median of the per-round quotients `subject[i] / baseline[i]`. Each round ran both sides back
- * to back, so a load spike from another process mostly cancels out within a round.
- */
-export function pairedRatio(subject, baseline) {
-  return median(subject.map((value, i) => value / baseline[i]));
-}
-
-/**
- * Idles the event loop briefly so V8 can finish concurrent marking and sweeping of the previous
- * sample's garbage; otherwise that work lands in (and is charged to) whatever sample runs next.
- */
-const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-const SETTLE_MS = 25;
-
-/**
  * Times several variants of the same work against each other.
  *
  * A variant is `async (iterations, latencies) => elapsedMs`: it sets itself up, runs exactly
  * `iterations` operations, and returns the CPU milliseconds ({@link cpuTime}) its timed loop
  * took. When `latencies` (a Float64Array of length `iterations`) is given it also stores each
- * operation's wall-clock milliseconds.
+ * operation's wall-clock milliseconds there.
  *
- * Every variant first runs `warmup` untimed times, which also lets V8 grow the young generation
- * to its steady size. (No forced GC between samples: a full collection shrinks the young
- * generation again, and the next sample then pays for many more scavenges than real use would.) Then `samples` rounds run each variant once,
- * alternating the order every round so neither side always runs on a warmer heap. Finally
- * `latencySamples` rounds record per-operation latencies, kept apart so the clock reads do not
- * inflate ns/op.
+ * Order of runs:
+ * 1. `warmup` untimed runs of every variant, so the JIT and the young generation reach their
+ *    steady state.
+ * 2. Two blocks per variant, in the order A B B A: one untimed run, then half of `samples`
+ *    timed runs. Samples come in blocks rather than alternating A B A B because a run leaves
+ *    garbage behind, and the run after it pays to collect it; within a block that is the same
+ *    variant, and the untimed run absorbs whatever the other variant left. The mirrored order
+ *    evens out drift over time. (There is no forced GC between runs: it shrinks the young
+ *    generation, and the next run then pays for far more scavenges than steady use would.)
+ * 3. Per variant, one untimed run and `latencySamples` runs recording per-operation latency,
+ *    kept apart so the clock reads do not inflate ns/op.
  *
- * @returns per variant: median ns/op, all samples' ns/op, and the median p99 latency in ns
- *   (undefined without latency samples)
+ * @returns per variant: median ns/op over the timed runs, each run's ns/op, and the median
+ *   over the latency runs of their p99 latency in ns (undefined without latency runs)
  */
 export async function compare({ variants, iterations, samples, warmup = 1, latencySamples = 0 }) {
   const names = Object.keys(variants);
-  const perOp = Object.fromEntries(names.map((name) => [name, []]));
-  const p99s = Object.fromEntries(names.map((name) => [name, []]));
+  const results = {};
+  for (const name of names) results[name] = { samples: [], p99s: [] };
   for (let round = 0; round < warmup; round++) {
     for (const name of names) await variants[name](iterations);
   }
-  for (let round = 0; round < samples + latencySamples; round++) {
-    const order = round % 2 ? [...names].reverse() : names;
-    const timed = round < samples;
-    for (const name of order) {
-      await settle();
-      if (timed) {
-        const ms = await variants[name](iterations);
-        perOp[name].push((ms * 1e6) / iterations);
-      } else {
+  for (const name of [...names, ...[...names].reverse()]) {
+    await variants[name](iterations);
+    for (let run = 0; run < Math.ceil(samples / 2); run++) {
+      const ms = await variants[name](iterations);
+      results[name].samples.push((ms * 1e6) / iterations);
+    }
+  }
+  if (latencySamples > 0) {
+    for (const name of names) {
+      await variants[name](iterations);
+      for (let run = 0; run < latencySamples; run++) {
         const latencies = new Float64Array(iterations);
         await variants[name](iterations, latencies);
-        p99s[name].push(percentile(latencies, 99) * 1e6);
+        results[name].p99s.push(percentile(latencies, 99) * 1e6);
       }
     }
   }
   return Object.fromEntries(
-    names.map((name) => [
-      name,
-      {
-        nsPerOp: median(perOp[name]),
-        samples: perOp[name],
-        p99Ns: latencySamples > 0 ? median(p99s[name]) : undefined,
-      },
-    ]),
+    names.map((name) => {
+      const { samples: perOp, p99s } = results[name];
+      return [
+        name,
+        {
+          nsPerOp: median(perOp),
+          samples: perOp,
+          p99Ns: p99s.length ? median(p99s) : undefined,
+        },
+      ];
+    }),
   );
 }
 

@@ -1,14 +1,14 @@
 // What the engine adds to one change: authority change → event → revision gate → fetch →
 // apply, against a bare loop doing the same change and the same fetch and apply by hand.
 import { applyPatch, createAuthority, createRevisionSync } from '@statesync/core';
-import { compare, cpuTime, now, pairedRatio } from './measure.mjs';
+import { compare, cpuTime, now } from './measure.mjs';
 
 export const title = 'engine overhead per invalidation → apply';
 
 const TOPIC = 'bench';
 const ITERATIONS = 20_000;
-const SAMPLES = 7;
-const LATENCY_SAMPLES = 3;
+const SAMPLES = 8;
+const LATENCY_SAMPLES = 2;
 const ITEMS = 16;
 
 /** The same shape in every loop: a counter plus a small array, as a settings object might be. */
@@ -138,14 +138,13 @@ export async function run({ report }) {
       },
       iterations: ITERATIONS,
       samples: SAMPLES,
-      warmup: 2,
+      warmup: 3,
       latencySamples: LATENCY_SAMPLES,
     });
     report({
       name,
       value: result.engine.nsPerOp,
       unit: 'ns/op',
-      ratio: pairedRatio(result.engine.samples, result.bare.samples),
       p99: result.engine.p99Ns,
       baseline: {
         name: baseline,

@@ -85,11 +85,15 @@ interface Mark {
 
 interface Waiter {
   afterFetch: number;
+  /** The newest revision known when `refresh()` was called. */
+  mark: Mark | undefined;
   resolve(): void;
   reject(error: StateSyncError): void;
 }
 
 const EPOCHS_KEPT = 64;
+/** Platform timers overflow past this and fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Failures a second attempt cannot cure: the same answer would fail the same way. */
 const FINAL_CODES = new Set<StateSyncErrorCode>([
   'protocol',
@@ -113,7 +117,12 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   const timers = options.timers ?? defaultTimers;
   const retry = createRetryPolicy(options.retry, options.random ?? Math.random);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  if (!(timeoutMs > 0)) throw new StateSyncError('invalid_option', 'timeoutMs must be positive');
+  if (!(timeoutMs > 0 && (timeoutMs <= MAX_TIMER_MS || timeoutMs === Number.POSITIVE_INFINITY))) {
+    throw new StateSyncError(
+      'invalid_option',
+      `timeoutMs must be in 1..${MAX_TIMER_MS} or Infinity`,
+    );
+  }
 
   let local: Mark | undefined;
   if (options.initialRevision !== undefined) {
@@ -201,7 +210,13 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     local = { revision, epoch: epoch ?? local?.epoch };
     if (local.epoch !== undefined) remember(highWater, local.epoch, revision);
     if (target && reached(target)) target = undefined;
-    setStatus({ localRevision: revision, epoch: local.epoch, lastAppliedAt: timers.now() });
+    setStatus({
+      localRevision: revision,
+      epoch: local.epoch,
+      lastAppliedAt: timers.now(),
+      // A delta can bring state up to date after a failed fetch.
+      ...(!inFlight && phase === 'running' && { state: 'synced' as const }),
+    });
   };
 
   const want = (revision: Revision, epoch: Epoch | undefined) => {
@@ -320,11 +335,14 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     for (let attempt = 1; ; attempt++) {
       if (isStopped()) return stoppedError();
       let snapshotRevision: Revision | undefined;
+      let stage: 'snapshot' | 'apply' = 'snapshot';
       const announced = target;
       try {
         const snapshot = await fetchOnce();
         snapshotRevision = snapshot.revision;
+        stage = 'apply';
         await applySnapshot(snapshot);
+        stage = 'snapshot';
         if (target && target === announced && !reached(target) && !again) {
           if (target.epoch !== undefined && target.epoch !== (snapshot.epoch ?? local?.epoch)) {
             // The authority answers from another epoch than the event named; nothing to wait for.
@@ -346,51 +364,61 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
         if (target) context.eventRevision = target.revision;
         const delay = willRetry ? retry.delayAfter(attempt) : 0;
         if (willRetry) context.nextDelayMs = delay;
-        const phaseName =
-          error.code === 'apply_failed'
-            ? 'apply'
-            : error.code === 'protocol'
-              ? 'protocol'
-              : 'snapshot';
-        report(phaseName, error, context);
+        report(error.code === 'protocol' ? 'protocol' : stage, error, context);
         if (!willRetry) return error;
         await sleep(delay);
       }
     }
   };
 
-  const settleWaiters = (fetchNumber: number, error: StateSyncError | undefined) => {
+  // A mark of another epoch than the one the authority answered from is void.
+  const isServed = (mark: Mark | undefined) =>
+    !mark || reached(mark) || (mark.epoch !== undefined && mark.epoch !== local?.epoch);
+
+  /** `last`: no further fetch follows in this loop, so a waiter not served now never will be. */
+  const settleWaiters = (fetchNumber: number, error: StateSyncError | undefined, last: boolean) => {
     for (const waiter of waiters) {
       if (fetchNumber <= waiter.afterFetch) continue;
+      const { mark } = waiter;
+      const served = isServed(mark);
+      if (!error && !served && !last) continue;
       waiters.delete(waiter);
       if (error) waiter.reject(error);
-      else waiter.resolve();
+      else if (served) waiter.resolve();
+      else {
+        waiter.reject(
+          new StateSyncError(
+            'stale_snapshot',
+            `revision ${mark?.revision} was announced but not served`,
+          ),
+        );
+      }
     }
   };
 
   const fetchLoop = async () => {
     let error: StateSyncError | undefined;
+    let more = false;
     do {
       again = false;
       refreshWanted = false;
       const fetchNumber = ++fetchesStarted;
       setStatus({ state: 'syncing' });
-      logger.debug('fetching snapshot', {
-        localRevision: local?.revision,
-        target: target?.revision,
-      });
       error = await fetchWithRetry();
       if (isStopped()) return;
-      settleWaiters(fetchNumber, error);
+      // A refresh() still below the revision it was promised pulls again, throttle or not.
+      const refreshOwed =
+        !error && [...waiters].some((w) => fetchNumber > w.afterFetch && !isServed(w.mark));
+      more =
+        refreshOwed ||
+        (again &&
+          (error !== undefined || refreshWanted || (target !== undefined && !reached(target))));
+      settleWaiters(fetchNumber, error, !more);
       setStatus(
         error ? { state: 'error', lastError: error } : { state: 'synced', lastError: undefined },
       );
-    } while (
-      again &&
-      (error !== undefined || refreshWanted || (target !== undefined && !reached(target)))
-    );
+    } while (more);
   };
-
   const startFetch = () => {
     if (isStopped()) return;
     if (inFlight) {
@@ -465,8 +493,8 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     },
 
     start() {
-      if (startPromise) return startPromise;
       if (isStopped()) return Promise.reject(stoppedError());
+      if (startPromise) return startPromise;
       phase = 'starting';
       setStatus({ state: 'syncing' });
       startPromise = (async () => {
@@ -499,7 +527,8 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     refresh() {
       if (isStopped()) return Promise.reject(stoppedError());
       return new Promise<void>((resolve, reject) => {
-        waiters.add({ afterFetch: fetchesStarted, resolve, reject });
+        const known = target && (!local || !reached(target)) ? target : local;
+        waiters.add({ afterFetch: fetchesStarted, mark: known && { ...known }, resolve, reject });
         refreshWanted = true;
         throttle.cancel();
         startFetch();

@@ -10,7 +10,7 @@ export interface PendingFetch<T> {
 }
 
 /**
- * One `getSnapshot` call bounded by `timeoutMs`. A provider that ignores its signal cannot
+ * One `getSnapshot` call bounded by `timeoutMs` (`Infinity`: unbounded). A provider that ignores its signal cannot
  * hold the caller: its late answer is dropped.
  */
 export function fetchSnapshot<T>(
@@ -26,7 +26,7 @@ export function fetchSnapshot<T>(
     const finish = (error: StateSyncError | undefined, value?: unknown) => {
       if (settled) return;
       settled = true;
-      timers.clearTimeout(timer);
+      if (timer !== undefined) timers.clearTimeout(timer);
       if (error) {
         controller.abort(error);
         reject(error);
@@ -38,10 +38,14 @@ export function fetchSnapshot<T>(
         reject(invalid);
       }
     };
-    const timer = timers.setTimeout(
-      () => finish(new StateSyncError('timeout', `getSnapshot timed out after ${timeoutMs}ms`)),
-      timeoutMs,
-    );
+    const timer =
+      timeoutMs === Number.POSITIVE_INFINITY
+        ? undefined
+        : timers.setTimeout(
+            () =>
+              finish(new StateSyncError('timeout', `getSnapshot timed out after ${timeoutMs}ms`)),
+            timeoutMs,
+          );
     abort = (reason) => finish(reason);
     Promise.resolve()
       .then(() => provider.getSnapshot({ topic, signal: controller.signal }))

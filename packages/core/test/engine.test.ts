@@ -267,6 +267,26 @@ describe('refresh()', () => {
     expect(record.revisions()).toEqual(['5', '8', '10']);
   });
 
+  it('does not resolve below a revision announced before the call when newer ones follow', async () => {
+    const { handle, subscriber, provider, clock, record } = await started(snap('5'), {
+      throttling: { debounceMs: 10_000 },
+      retry: { maxAttempts: 3, initialDelayMs: 10, jitter: 0 },
+    });
+    subscriber.emit(event('9'));
+    let done = false;
+    const refreshing = handle.refresh().then(() => {
+      done = true;
+    });
+    await clock.flush();
+    subscriber.emit(event('10'));
+    provider.last.resolve(snap('8'));
+    await clock.advance(10_000);
+    expect(done).toBe(false);
+    provider.last.resolve(snap('10'));
+    await refreshing;
+    expect(record.revisions()).toEqual(['5', '8', '10']);
+  });
+
   it('rejects with stale_snapshot when the provider stays behind the announced revision', async () => {
     const { handle, subscriber, provider, clock, errors } = await started(snap('5'), {
       retry: { maxAttempts: 2, initialDelayMs: 10, jitter: 0 },
@@ -523,6 +543,35 @@ describe('throttling, retry and timeout', () => {
     expect(record.revisions()).toEqual(['5', '6']);
   });
 
+  it('accepts timeoutMs: Infinity and refuses values platform timers cannot hold', async () => {
+    const { provider, clock, record } = await started(snap('5'), {
+      timeoutMs: Number.POSITIVE_INFINITY,
+    });
+    expect(clock.pendingCount()).toBe(0);
+    expect(provider.calls).toHaveLength(1);
+    expect(record.revisions()).toEqual(['5']);
+    expect(() => setup({ timeoutMs: 2 ** 31 })).toThrowError(
+      expect.objectContaining({ code: 'invalid_option' }),
+    );
+    expect(() => setup({ timeoutMs: 0 })).toThrowError(
+      expect.objectContaining({ code: 'invalid_option' }),
+    );
+  });
+
+  it('reports an applier failure in the apply phase whatever its code', async () => {
+    const { subscriber, provider, clock, record, errors } = await started(snap('5'), {
+      retry: false,
+    });
+    record.applier.apply = () => {
+      throw new StateSyncError('storage', 'quota exceeded');
+    };
+    subscriber.emit(event('6'));
+    await clock.flush();
+    provider.last.resolve(snap('6'));
+    await clock.flush();
+    expect(errors.codes()).toEqual(['apply:storage']);
+  });
+
   it('keeps syncing when onError throws', async () => {
     const { subscriber, provider, clock, record } = await started(snap('5'), {
       retry: false,
@@ -700,6 +749,25 @@ describe('status', () => {
   });
 });
 
+describe('status after recovery', () => {
+  it('returns to synced when a delta brings state up to date after a failed fetch', async () => {
+    const { handle, subscriber, provider, clock } = await started(
+      snap('5'),
+      { retry: false },
+      true,
+    );
+    subscriber.emit(event('6'));
+    await clock.flush();
+    provider.last.reject(new Error('down'));
+    await clock.flush();
+    expect(handle.status.getState().state).toBe('error');
+    subscriber.emit(event('6', { delta: { base: '5', ops: [] } }));
+    await clock.flush();
+    expect(handle.getLocalRevision()).toBe('6');
+    expect(handle.status.getState().state).toBe('synced');
+  });
+});
+
 describe('logging', () => {
   it('prints the lines of the multi-window debugging guide', async () => {
     const lines: string[] = [];
@@ -712,10 +780,9 @@ describe('logging', () => {
       { windowId: 'main' },
     );
     await started(snap('5'), { logger });
-    expect(lines).toContain('[debug] [windowId=main] subscribed');
-    expect(lines).toContain('[debug] [windowId=main] snapshot applied { revision: "5" }');
-    expect(lines.indexOf('[debug] [windowId=main] subscribed')).toBeLessThan(
-      lines.indexOf('[debug] [windowId=main] snapshot applied { revision: "5" }'),
-    );
+    expect(lines).toEqual([
+      '[debug] [windowId=main] subscribed',
+      '[debug] [windowId=main] snapshot applied { revision: "5" }',
+    ]);
   });
 });
