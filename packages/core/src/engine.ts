@@ -124,11 +124,15 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     );
   }
 
+  const { initialEpoch } = options;
+  if (initialEpoch !== undefined && (typeof initialEpoch !== 'string' || initialEpoch === '')) {
+    throw new StateSyncError('invalid_option', 'initialEpoch must be a non-empty string');
+  }
   let local: Mark | undefined;
   if (options.initialRevision !== undefined) {
     local = {
       revision: assertRevision(options.initialRevision, 'initialRevision'),
-      epoch: options.initialEpoch,
+      epoch: initialEpoch,
     };
   }
   let phase: 'new' | 'starting' | 'running' | 'stopped' = 'new';
@@ -142,6 +146,7 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
    * message from an epoch this client left is told apart only by being older than what it saw.
    */
   const highWater = new Map<Epoch, Revision>();
+  if (local?.epoch !== undefined) highWater.set(local.epoch, local.revision);
   let fetchesStarted = 0;
   let inFlight: Promise<void> | undefined;
   let again = false;
