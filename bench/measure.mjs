@@ -1,5 +1,7 @@
 // Sampling and statistics shared by the bench files. Nothing here knows about statesync.
+import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 /** Wall-clock milliseconds: for latencies and timeouts. */
 export const now = () => performance.now();
@@ -29,51 +31,52 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
+const WORKER = fileURLToPath(new URL('./sample-worker.mjs', import.meta.url));
+const WORKER_TIMEOUT_MS = 30_000;
+
 /**
- * Times several variants of the same work against each other.
+ * Times several variants of the same work against each other, each in a node process of its
+ * own.
  *
- * A variant is `async (iterations, latencies) => elapsedMs`: it sets itself up, runs exactly
- * `iterations` operations, and returns the CPU milliseconds ({@link cpuTime}) its timed loop
- * took. When `latencies` (a Float64Array of length `iterations`) is given it also stores each
- * operation's wall-clock milliseconds there.
+ * `file` is the bench module's `import.meta.url`; it exports `variants`, an object of functions
+ * `async (iterations, latencies) => elapsedMs` that set themselves up, run exactly `iterations`
+ * operations and return the CPU milliseconds ({@link cpuTime}) the timed loop took. When
+ * `latencies` (a Float64Array of length `iterations`) is given they also store each
+ * operation's wall-clock milliseconds there. `variants` here maps result names to those keys.
  *
- * Order of runs:
- * 1. `warmup` untimed runs of every variant, so the JIT and the young generation reach their
- *    steady state.
- * 2. Two blocks per variant, in the order A B B A: one untimed run, then half of `samples`
- *    timed runs. Samples come in blocks rather than alternating A B A B because a run leaves
- *    garbage behind, and the run after it pays to collect it; within a block that is the same
- *    variant, and the untimed run absorbs whatever the other variant left. The mirrored order
- *    evens out drift over time. (There is no forced GC between runs: it shrinks the young
- *    generation, and the next run then pays for far more scavenges than steady use would.)
- * 3. Per variant, one untimed run and `latencySamples` runs recording per-operation latency,
- *    kept apart so the clock reads do not inflate ns/op.
+ * Why processes: variants sharing one process share its JIT feedback (the authority's code
+ * sees one subscriber in one variant and none in the other) and its heap (the garbage of one
+ * run is collected during the next), and both skew the other variant by up to 2×.
  *
- * @returns per variant: median ns/op over the timed runs, each run's ns/op, and the median
+ * Each of `processes` rounds (default 4) starts one process per variant, alternating the order
+ * (A B, B A, A B, B A): on a shared machine the speed of a core drifts with what runs next to
+ * it (hyperthreads, caches), and spreading each variant over time evens that out. A process makes `warmup` untimed runs, so the JIT and the young
+ * generation reach their steady state, then its share of `samples` timed runs and of
+ * `latencySamples` latency runs (kept apart so the clock reads do not inflate ns/op). No GC is
+ * forced between runs: that shrinks the young generation, and the next run then pays for far
+ * more scavenges than steady use would.
+ *
+ * @returns per result name: median ns/op over the timed runs, each run's ns/op, and the median
  *   over the latency runs of their p99 latency in ns (undefined without latency runs)
  */
-export async function compare({ variants, iterations, samples, warmup = 1, latencySamples = 0 }) {
+export async function compare(options) {
+  const { file, variants, iterations, samples, warmup = 1, latencySamples = 0 } = options;
+  const processes = options.processes ?? 4;
   const names = Object.keys(variants);
   const results = {};
   for (const name of names) results[name] = { samples: [], p99s: [] };
-  for (let round = 0; round < warmup; round++) {
-    for (const name of names) await variants[name](iterations);
-  }
-  for (const name of [...names, ...[...names].reverse()]) {
-    await variants[name](iterations);
-    for (let run = 0; run < Math.ceil(samples / 2); run++) {
-      const ms = await variants[name](iterations);
-      results[name].samples.push((ms * 1e6) / iterations);
-    }
-  }
-  if (latencySamples > 0) {
-    for (const name of names) {
-      await variants[name](iterations);
-      for (let run = 0; run < latencySamples; run++) {
-        const latencies = new Float64Array(iterations);
-        await variants[name](iterations, latencies);
-        results[name].p99s.push(percentile(latencies, 99) * 1e6);
-      }
+  for (let round = 0; round < processes; round++) {
+    for (const name of round % 2 ? [...names].reverse() : names) {
+      const part = await runWorker({
+        file,
+        variant: variants[name],
+        iterations,
+        warmup,
+        samples: Math.ceil(samples / processes),
+        latencySamples: Math.ceil(latencySamples / processes),
+      });
+      results[name].samples.push(...part.samples);
+      results[name].p99s.push(...part.p99s);
     }
   }
   return Object.fromEntries(
@@ -89,6 +92,25 @@ export async function compare({ variants, iterations, samples, warmup = 1, laten
       ];
     }),
   );
+}
+
+/** Runs `plan` in a fresh sample-worker process; rejects if it fails or outlives its timeout. */
+function runWorker(plan) {
+  return new Promise((resolve, reject) => {
+    const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let reply;
+    const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
+    child.on('message', (message) => {
+      reply = message;
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (reply?.error) reject(new Error(`${plan.variant}: ${reply.error}`));
+      else if (code === 0 && reply) resolve(reply);
+      else reject(new Error(`${plan.variant}: sample worker exited with ${code ?? signal}`));
+    });
+    child.send(plan);
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ export const title = 'engine overhead per invalidation → apply';
 
 const TOPIC = 'bench';
 const ITERATIONS = 20_000;
+const WARMUP = 4;
 const SAMPLES = 8;
 const LATENCY_SAMPLES = 2;
 const ITEMS = 16;
@@ -23,122 +24,142 @@ const makeOps = (i) => [
 ];
 
 /**
- * Runs `step(i)` for i = 1..iterations, awaiting it only when it returns a promise, so a
- * synchronous step stays synchronous; returns the CPU ms it took. Wall-clock latencies are
- * recorded per iteration only when asked, so the plain samples carry no extra clock reads.
+ * Runs and awaits `step(i)` for i = 1..iterations; returns the CPU ms it took. Wall-clock
+ * latencies are recorded per iteration only when asked, so plain samples have no clock reads.
  */
 async function timeLoop(iterations, latencies, step) {
   const started = cpuTime();
   if (latencies === undefined) {
-    for (let i = 1; i <= iterations; i++) {
-      const pending = step(i);
-      if (pending) await pending;
-    }
+    for (let i = 1; i <= iterations; i++) await step(i);
   } else {
     for (let i = 1; i <= iterations; i++) {
       const t = now();
-      const pending = step(i);
-      if (pending) await pending;
+      await step(i);
       latencies[i - 1] = now() - t;
     }
   }
   return cpuTime() - started;
 }
 
-/** Runs `loop` against a started engine whose applier resolves `applied` up to a count. */
-async function withEngine(iterations, latencies, { patch }) {
-  const authority = createAuthority({ topic: TOPIC, data: makeData(0), epoch: 'bench' });
+/**
+ * The applier both loops use. `until(i)` returns a promise that resolves once local state holds
+ * change `i`, so each iteration of either loop covers the whole way from the authority to the
+ * applier and pays for the same promise and await.
+ */
+function createProbe() {
   let state;
   let waitingFor = 0;
   let wake;
-  const applied = () => {
+  const check = () => {
     if (state.count >= waitingFor) wake?.();
   };
-  const applier = {
-    apply(snapshot) {
-      state = snapshot.data;
-      applied();
+  return {
+    applier: {
+      apply(snapshot) {
+        state = snapshot.data;
+        check();
+      },
+      applyPatch(envelope) {
+        state = applyPatch(state, envelope.ops);
+        check();
+      },
+    },
+    getState: () => state,
+    setState(next) {
+      state = next;
+    },
+    until(i) {
+      waitingFor = i;
+      return new Promise((resolve) => {
+        wake = resolve;
+      });
     },
   };
-  if (patch) {
-    applier.applyPatch = (envelope) => {
-      state = applyPatch(state, envelope.ops);
-      applied();
-    };
-  }
+}
+
+/** Times `iterations` changes that reach the applier through a started engine. */
+async function withEngine(iterations, latencies, { patch }) {
+  const authority = createAuthority({ topic: TOPIC, data: makeData(0), epoch: 'bench' });
+  const probe = createProbe();
+  const { apply, applyPatch: patchApplier } = probe.applier;
   const sync = createRevisionSync({
     topic: TOPIC,
     subscriber: { subscribe: authority.subscribe },
     provider: authority.provider,
-    applier,
+    // Without applyPatch the engine would pull a snapshot for every delta.
+    applier: patch ? { apply, applyPatch: patchApplier } : { apply },
     retry: false,
   });
   await sync.start();
   const ms = await timeLoop(iterations, latencies, (i) => {
-    waitingFor = i;
-    const done = new Promise((resolve) => {
-      wake = resolve;
-    });
+    const applied = probe.until(i);
     if (patch) authority.patch(makeOps(i));
     else authority.set(makeData(i));
-    return done;
+    return applied;
   });
   await sync.stop();
-  if (state.count !== iterations) throw new Error(`engine ended at ${state.count}`);
+  if (probe.getState().count !== iterations) throw new Error('engine lost changes');
   return ms;
 }
 
-/** The same changes, fetched and applied by hand: the least any integration has to do. */
+/** The same changes, fetched (or patched) and applied by hand: the least any integration does. */
 async function bare(iterations, latencies, { patch }) {
   const authority = createAuthority({ topic: TOPIC, data: makeData(0), epoch: 'bench' });
   const request = { topic: TOPIC, signal: new AbortController().signal };
-  let state = authority.getData();
-  const applier = {
-    apply(snapshot) {
-      state = snapshot.data;
-    },
-  };
+  const probe = createProbe();
+  probe.setState(authority.getData());
   const ms = await timeLoop(
     iterations,
     latencies,
     patch
       ? (i) => {
+          const applied = probe.until(i);
+          const base = authority.getRevision();
           const ops = makeOps(i);
-          authority.patch(ops);
-          state = applyPatch(state, ops);
+          const event = authority.patch(ops);
+          probe.applier.applyPatch({ base, revision: event.revision, ops });
+          return applied;
         }
       : async (i) => {
+          // Resolved by apply(); awaiting this async step is the one await, as for the engine.
+          probe.until(i);
           authority.set(makeData(i));
-          applier.apply(await authority.provider.getSnapshot(request));
+          probe.applier.apply(await authority.provider.getSnapshot(request));
         },
   );
-  if (state.count !== iterations) throw new Error(`bare loop ended at ${state.count}`);
+  if (probe.getState().count !== iterations) throw new Error('bare loop lost changes');
   return ms;
 }
+
+/** Run by measure.mjs, each in a process of its own. */
+export const variants = {
+  engineSnapshot: (n, latencies) => withEngine(n, latencies, { patch: false }),
+  bareSnapshot: (n, latencies) => bare(n, latencies, { patch: false }),
+  enginePatch: (n, latencies) => withEngine(n, latencies, { patch: true }),
+  barePatch: (n, latencies) => bare(n, latencies, { patch: true }),
+};
 
 const CASES = [
   {
     name: 'invalidation → fetch → apply',
     baseline: 'bare await getSnapshot() + apply()',
-    patch: false,
+    variants: { engine: 'engineSnapshot', bare: 'bareSnapshot' },
   },
   {
     name: 'delta event → applyPatch',
     baseline: 'bare applyPatch()',
-    patch: true,
+    variants: { engine: 'enginePatch', bare: 'barePatch' },
   },
 ];
 
 export async function run({ report }) {
-  for (const { name, baseline, patch } of CASES) {
+  for (const { name, baseline, variants: pair } of CASES) {
     const result = await compare({
-      variants: {
-        engine: (n, latencies) => withEngine(n, latencies, { patch }),
-        bare: (n, latencies) => bare(n, latencies, { patch }),
-      },
+      file: import.meta.url,
+      variants: pair,
       iterations: ITERATIONS,
       samples: SAMPLES,
-      warmup: 3,
+      warmup: WARMUP,
       latencySamples: LATENCY_SAMPLES,
     });
     report({

@@ -3,9 +3,9 @@
 // writes them all to bench/results/latest.json. Usage: node bench/run.mjs [name-filter...]
 //
 // A bench file exports `title` and `async run({ report })`; `report(result)` takes
-// `{ name, value, unit?, ratio?, p99?, baseline: { name, value, unit?, p99? }, goal?, extra? }`:
-// `unit` is 'ns/op' or absent for a plain count, `ratio` defaults to value / baseline.value, and
-// `goal` is `{ max, of: 'value' | 'ratio' }`. Goals are printed, never asserted: a missed goal
+// `{ name, value, unit?, p99?, baseline: { name, value, unit?, p99? }, goal?, extra? }`:
+// `unit` is 'ns/op' or absent for a plain count, the ratio printed is value / baseline.value,
+// and `goal` is `{ max, of: 'value' | 'ratio' }`. Goals are printed, never asserted: a missed goal
 // does not fail the run, only a crashed or hung bench file does.
 import { fork } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -126,7 +126,7 @@ async function runChild(file) {
 /** Adds the ratio and the goal verdict to a reported result and formats its line. */
 function finish(result) {
   const { name, value, p99, baseline, goal } = result;
-  const ratio = result.ratio ?? value / baseline.value;
+  const ratio = value / baseline.value;
   const judged = goal?.of === 'ratio' ? ratio : value;
   const met = goal === undefined ? undefined : judged <= goal.max;
   const subject = formatMeasure(value, result.unit, p99);
