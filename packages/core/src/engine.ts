@@ -85,8 +85,8 @@ interface Mark {
 
 interface Waiter {
   afterFetch: number;
-  /** The newest revision known when `refresh()` was called. */
-  mark: Mark | undefined;
+  /** The newest revisions known when `refresh()` was called. */
+  marks: Mark[];
   resolve(): void;
   reject(error: StateSyncError): void;
 }
@@ -140,7 +140,13 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   let startPromise: Promise<void> | undefined;
   let stopPromise: Promise<void> | undefined;
   /** Newest revision announced by an event and not yet reached. */
-  let target: Mark | undefined;
+  /**
+   * Newest revision announced per epoch and not yet reached (key `undefined`: events without an
+   * epoch). Per epoch, because epochs have no order: a late event from an old epoch must not
+   * hide the announcement of a new one.
+   */
+  const targets = new Map<Epoch | undefined, Revision>();
+  let targetsChanged = 0;
   /**
    * Highest revision applied in each epoch. Epochs are random ids with no order, so a late
    * message from an epoch this client left is told apart only by being older than what it saw.
@@ -153,6 +159,8 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   let refreshWanted = false;
   /** Set after a failed apply: the next snapshot is applied even at an equal revision. */
   let repair = false;
+  /** At most one confirming pull per fetch loop, so two live authorities cannot ping-pong. */
+  let confirming = false;
   let applyQueue: Promise<void> = Promise.resolve();
   let abortFetch: ((reason: StateSyncError) => void) | undefined;
   let wakeSleeper: (() => void) | undefined;
@@ -170,8 +178,15 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     },
     (error) => logger.error('status listener threw', { error }),
   );
-  const setStatus = (patch: Partial<SyncStatus>) =>
-    status.setState({ ...status.getState(), ...patch });
+  const setStatus = (patch: Partial<SyncStatus>) => {
+    const current = status.getState();
+    for (const key in patch) {
+      if (patch[key as keyof SyncStatus] !== current[key as keyof SyncStatus]) {
+        status.setState({ ...current, ...patch });
+        return;
+      }
+    }
+  };
 
   const report = (
     phaseName: SyncPhase,
@@ -207,14 +222,17 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     return compareRevisions(local.revision, mark.revision) >= 0;
   };
 
+  const pending = () => {
+    for (const [epoch, revision] of targets) if (!reached({ revision, epoch })) return true;
+    return false;
+  };
+
   const commit = (revision: Revision, epoch: Epoch | undefined) => {
-    const newEpoch = epoch !== undefined && epoch !== local?.epoch;
-    // An epoch-less target counted in the old epoch. A target naming another epoch stays: it
-    // may be newer than this snapshot's (epochs have no order), and a pull will tell.
-    if (newEpoch && target?.epoch === undefined) target = undefined;
+    // An epoch-less announcement counted in the old epoch.
+    if (epoch !== undefined && epoch !== local?.epoch) targets.delete(undefined);
     local = { revision, epoch: epoch ?? local?.epoch };
     if (local.epoch !== undefined) remember(highWater, local.epoch, revision);
-    if (target && reached(target)) target = undefined;
+    for (const [e, r] of targets) if (reached({ revision: r, epoch: e })) targets.delete(e);
     setStatus({
       localRevision: revision,
       epoch: local.epoch,
@@ -225,12 +243,10 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   };
 
   const want = (revision: Revision, epoch: Epoch | undefined) => {
-    if (
-      target === undefined ||
-      (epoch !== undefined && epoch !== target.epoch) ||
-      compareRevisions(revision, target.revision) > 0
-    ) {
-      target = { revision, epoch: epoch ?? target?.epoch };
+    const known = targets.get(epoch);
+    if (known === undefined || compareRevisions(revision, known) > 0) {
+      targets.set(epoch, revision);
+      targetsChanged++;
     }
   };
 
@@ -270,7 +286,19 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
         again = true;
         return;
       }
+      const switched =
+        local?.epoch !== undefined &&
+        snapshot.epoch !== undefined &&
+        snapshot.epoch !== local.epoch;
       commit(snapshot.revision, snapshot.epoch);
+      if (switched && !confirming) {
+        // Epochs have no order, so this answer may come from a dying old authority (and so may
+        // the event that asked for it). Pull once more: if the live authority is another one,
+        // its answer moves state back.
+        confirming = true;
+        refreshWanted = true;
+        again = true;
+      }
       const extra: Record<string, unknown> = { revision: snapshot.revision };
       if (snapshot.epoch !== undefined) extra.epoch = snapshot.epoch;
       logger.debug('snapshot applied', extra);
@@ -341,23 +369,20 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       if (isStopped()) return stoppedError();
       let snapshotRevision: Revision | undefined;
       let stage: 'snapshot' | 'apply' = 'snapshot';
-      const announced = target;
+      const changesBefore = targetsChanged;
       try {
         const snapshot = await fetchOnce();
         snapshotRevision = snapshot.revision;
         stage = 'apply';
         await applySnapshot(snapshot);
         stage = 'snapshot';
-        if (target && target === announced && !reached(target) && !again) {
-          if (target.epoch !== undefined && target.epoch !== (snapshot.epoch ?? local?.epoch)) {
-            // The authority answers from another epoch than the event named; nothing to wait for.
-            target = undefined;
-          } else {
-            throw new StateSyncError(
-              'stale_snapshot',
-              `snapshot ${snapshot.revision} is older than announced revision ${target.revision}`,
-            );
-          }
+        // Nothing new was announced during the fetch, yet an announcement is still unmet: the
+        // provider answered older data than promised. Retry (backoff) rather than give up.
+        if (targetsChanged === changesBefore && !again && pending()) {
+          throw new StateSyncError(
+            'stale_snapshot',
+            `snapshot ${snapshot.revision} is older than what was announced`,
+          );
         }
         return undefined;
       } catch (thrown) {
@@ -366,7 +391,8 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
         const willRetry = attempt < retry.maxAttempts && !FINAL_CODES.has(error.code);
         const context: Partial<SyncErrorContext> = { attempt, willRetry };
         if (snapshotRevision !== undefined) context.snapshotRevision = snapshotRevision;
-        if (target) context.eventRevision = target.revision;
+        const announced = targets.get(local?.epoch) ?? targets.get(undefined);
+        if (announced !== undefined) context.eventRevision = announced;
         const delay = willRetry ? retry.delayAfter(attempt) : 0;
         if (willRetry) context.nextDelayMs = delay;
         report(error.code === 'protocol' ? 'protocol' : stage, error, context);
@@ -377,15 +403,14 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   };
 
   // A mark of another epoch than the one the authority answered from is void.
-  const isServed = (mark: Mark | undefined) =>
-    !mark || reached(mark) || (mark.epoch !== undefined && mark.epoch !== local?.epoch);
+  const isServed = (marks: Mark[]) =>
+    marks.every((m) => reached(m) || (m.epoch !== undefined && m.epoch !== local?.epoch));
 
   /** `last`: no further fetch follows in this loop, so a waiter not served now never will be. */
   const settleWaiters = (fetchNumber: number, error: StateSyncError | undefined, last: boolean) => {
     for (const waiter of waiters) {
       if (fetchNumber <= waiter.afterFetch) continue;
-      const { mark } = waiter;
-      const served = isServed(mark);
+      const served = isServed(waiter.marks);
       if (!error && !served && !last) continue;
       waiters.delete(waiter);
       if (error) waiter.reject(error);
@@ -394,7 +419,7 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
         waiter.reject(
           new StateSyncError(
             'stale_snapshot',
-            `revision ${mark?.revision} was announced but not served`,
+            'a revision announced before refresh() was not served',
           ),
         );
       }
@@ -404,6 +429,7 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   const fetchLoop = async () => {
     let error: StateSyncError | undefined;
     let more = false;
+    confirming = false;
     do {
       again = false;
       refreshWanted = false;
@@ -411,13 +437,14 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       setStatus({ state: 'syncing' });
       error = await fetchWithRetry();
       if (isStopped()) return;
+      if (error?.code === 'stale_snapshot') {
+        // Retries are spent: the authority does not serve the epochs those events named.
+        for (const epoch of targets.keys()) if (epoch !== local?.epoch) targets.delete(epoch);
+      }
       // A refresh() still below the revision it was promised pulls again, throttle or not.
       const refreshOwed =
-        !error && [...waiters].some((w) => fetchNumber > w.afterFetch && !isServed(w.mark));
-      more =
-        refreshOwed ||
-        (again &&
-          (error !== undefined || refreshWanted || (target !== undefined && !reached(target))));
+        !error && [...waiters].some((w) => fetchNumber > w.afterFetch && !isServed(w.marks));
+      more = refreshOwed || (again && (error !== undefined || refreshWanted || pending()));
       settleWaiters(fetchNumber, error, !more);
       setStatus(
         error ? { state: 'error', lastError: error } : { state: 'synced', lastError: undefined },
@@ -532,8 +559,9 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     refresh() {
       if (isStopped()) return Promise.reject(stoppedError());
       return new Promise<void>((resolve, reject) => {
-        const known = target && (!local || !reached(target)) ? target : local;
-        waiters.add({ afterFetch: fetchesStarted, mark: known && { ...known }, resolve, reject });
+        const marks = [...targets].map(([epoch, revision]) => ({ revision, epoch }));
+        if (local) marks.push({ ...local });
+        waiters.add({ afterFetch: fetchesStarted, marks, resolve, reject });
         refreshWanted = true;
         throttle.cancel();
         startFetch();

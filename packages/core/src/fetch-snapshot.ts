@@ -1,5 +1,11 @@
 import { StateSyncError, toStateSyncError } from './errors.js';
-import type { SnapshotEnvelope, SnapshotProvider, Timers, Topic } from './types.js';
+import type {
+  SnapshotEnvelope,
+  SnapshotProvider,
+  SnapshotRequest,
+  Timers,
+  Topic,
+} from './types.js';
 import { parseSnapshot } from './validate.js';
 
 export interface PendingFetch<T> {
@@ -10,8 +16,33 @@ export interface PendingFetch<T> {
 }
 
 /**
- * One `getSnapshot` call bounded by `timeoutMs` (`Infinity`: unbounded). A provider that ignores its signal cannot
- * hold the caller: its late answer is dropped.
+ * The request handed to providers. A class, not a literal, for speed: creating an AbortSignal
+ * costs more than the rest of a fetch, and most in-process providers never read it, so the
+ * controller is made on first access (already aborted if the fetch has ended by then).
+ */
+class Request implements SnapshotRequest {
+  private controller: AbortController | undefined;
+  reason: StateSyncError | undefined;
+
+  constructor(readonly topic: Topic) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: StateSyncError) {
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
+/**
+ * One `getSnapshot` call bounded by `timeoutMs` (`Infinity`: unbounded). A provider that
+ * ignores its signal cannot hold the caller: its late answer is dropped.
  */
 export function fetchSnapshot<T>(
   provider: SnapshotProvider<T>,
@@ -19,8 +50,9 @@ export function fetchSnapshot<T>(
   timeoutMs: number,
   timers: Timers,
 ): PendingFetch<T> {
-  const controller = new AbortController();
+  const request = new Request(topic);
   let settled = false;
+  let timer: unknown;
   let abort!: (reason: StateSyncError) => void;
   const result = new Promise<SnapshotEnvelope<T>>((resolve, reject) => {
     const finish = (error: StateSyncError | undefined, value?: unknown) => {
@@ -28,7 +60,7 @@ export function fetchSnapshot<T>(
       settled = true;
       if (timer !== undefined) timers.clearTimeout(timer);
       if (error) {
-        controller.abort(error);
+        request.abort(error);
         reject(error);
         return;
       }
@@ -38,21 +70,23 @@ export function fetchSnapshot<T>(
         reject(invalid);
       }
     };
-    const timer =
-      timeoutMs === Number.POSITIVE_INFINITY
-        ? undefined
-        : timers.setTimeout(
-            () =>
-              finish(new StateSyncError('timeout', `getSnapshot timed out after ${timeoutMs}ms`)),
-            timeoutMs,
-          );
     abort = (reason) => finish(reason);
-    Promise.resolve()
-      .then(() => provider.getSnapshot({ topic, signal: controller.signal }))
-      .then(
-        (value) => finish(undefined, value),
-        (error) => finish(toStateSyncError(error, 'snapshot_failed', 'getSnapshot failed')),
+    if (timeoutMs !== Number.POSITIVE_INFINITY) {
+      timer = timers.setTimeout(
+        () => finish(new StateSyncError('timeout', `getSnapshot timed out after ${timeoutMs}ms`)),
+        timeoutMs,
       );
+    }
+    let answer: Promise<SnapshotEnvelope<T>>;
+    try {
+      answer = Promise.resolve(provider.getSnapshot(request));
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    answer.then(
+      (value) => finish(undefined, value),
+      (error) => finish(toStateSyncError(error, 'snapshot_failed', 'getSnapshot failed')),
+    );
   });
   return { result, abort };
 }

@@ -402,15 +402,33 @@ describe('epochs', () => {
     expect(handle.status.getState().epoch).toBe('B');
   });
 
-  it('ignores late events and snapshots older than what it saw of a left epoch', async () => {
+  it('confirms an epoch switch with one more pull', async () => {
     const { subscriber, provider, clock, record } = await started(snap('10', 10, 'A'));
     subscriber.emit(event('1', { epoch: 'B' }));
     await clock.flush();
     provider.last.resolve(snap('1', 1, 'B'));
     await clock.flush();
+    expect(provider.calls).toHaveLength(3);
+    // A stray from the old authority answered the first pull; the live one answers the second.
+    provider.last.resolve(snap('10', 10, 'A'));
+    await clock.flush();
+    expect(record.revisions()).toEqual(['10', '1', '10']);
+    expect(provider.calls).toHaveLength(3);
+  });
+
+  it('ignores late events and snapshots older than what it saw of a left epoch', async () => {
+    const { subscriber, provider, clock, record } = await started(snap('10', 10, 'A'), {
+      retry: false,
+    });
+    subscriber.emit(event('1', { epoch: 'B' }));
+    await clock.flush();
+    provider.last.resolve(snap('1', 1, 'B'));
+    await clock.flush();
+    provider.last.resolve(snap('1', 1, 'B'));
+    await clock.flush();
     subscriber.emit(event('9', { epoch: 'A' }));
     await clock.flush();
-    expect(provider.calls).toHaveLength(2);
+    expect(provider.calls).toHaveLength(3);
     subscriber.emit(event('2', { epoch: 'B' }));
     await clock.flush();
     provider.last.resolve(snap('9', 9, 'A'));
@@ -425,14 +443,24 @@ describe('epochs', () => {
     expect(provider.calls).toHaveLength(1);
   });
 
-  it('stops waiting for an epoch the authority does not answer from', async () => {
-    const { subscriber, provider, clock, errors } = await started(snap('5', 5, 'A'));
+  it('gives up on an epoch the authority never serves once its retries are spent', async () => {
+    const { subscriber, provider, clock, errors } = await started(snap('5', 5, 'A'), {
+      retry: { maxAttempts: 2, initialDelayMs: 10, jitter: 0 },
+    });
     subscriber.emit(event('1', { epoch: 'ghost' }));
-    await clock.flush();
-    provider.last.resolve(snap('5', 5, 'A'));
+    for (let i = 0; i < 2; i++) {
+      await clock.flush();
+      provider.last.resolve(snap('5', 5, 'A'));
+      await clock.advance(10);
+    }
+    expect(provider.calls).toHaveLength(3);
+    expect(errors.errors.map((e) => [e.error.code, e.willRetry])).toEqual([
+      ['stale_snapshot', true],
+      ['stale_snapshot', false],
+    ]);
+    subscriber.emit(event('5', { epoch: 'A' }));
     await clock.runAll();
-    expect(provider.calls).toHaveLength(2);
-    expect(errors.errors).toHaveLength(0);
+    expect(provider.calls).toHaveLength(3);
   });
 });
 
