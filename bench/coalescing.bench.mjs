@@ -11,17 +11,14 @@ const SAMPLES = 3;
 const CONVERGE_TIMEOUT_MS = 10_000;
 
 /**
- * Engine options compared: the defaults (no throttling), and a leading debounce, which the
- * throttle promises costs at most two runs per burst. Fetches are counted until `settleMs`
- * after the client converged, so a trailing fetch the throttle still owes is counted too.
+ * Engine options compared: the defaults (a leading 16 ms debounce capped at 100 ms), and no
+ * throttling at all (`throttling: {}`), where only the engine's in-flight coalescing helps.
+ * Fetches are counted until `settleMs` after the client converged, so a trailing fetch the
+ * throttle still owes is counted too.
  */
 const CONFIGS = [
-  { label: 'default options', settleMs: 0 },
-  {
-    label: 'leading debounce 16 ms, maxWait 250 ms',
-    throttling: { debounceMs: 16, leading: true, maxWaitMs: 250 },
-    settleMs: 50,
-  },
+  { label: 'default options', settleMs: 150 },
+  { label: 'throttling: {}', throttling: {}, settleMs: 0 },
 ];
 
 /** How the burst reaches the engine: all in one task, one per microtask, one per macrotask. */
@@ -97,7 +94,8 @@ async function measure(report, config, delivery, deliver) {
     name: `fetches per 10,000-invalidation burst (${delivery}, ${config.label})`,
     value: median(fetches),
     baseline: { name: 'no coalescing', value: BURST },
-    goal: { max: 2, of: 'value' },
+    // The goal is for what users get by default; `throttling: {}` is shown for reference.
+    ...(config.throttling === undefined && { goal: { max: 2, of: 'value' } }),
     extra: { samples: fetches, convergeMs: median(ms) },
   });
 }

@@ -89,6 +89,8 @@ async function withEngine(iterations, latencies, { patch }) {
     // Without applyPatch the engine would pull a snapshot for every delta.
     applier: patch ? { apply, applyPatch: patchApplier } : { apply },
     retry: false,
+    // Each change waits for the previous one: measure the engine, not the default debounce.
+    throttling: {},
   });
   await sync.start();
   const ms = await timeLoop(iterations, latencies, (i) => {

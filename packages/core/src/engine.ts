@@ -7,10 +7,12 @@ import { createStore } from './subscribable.js';
 import { createThrottle } from './throttle.js';
 import { defaultTimers } from './timers.js';
 import type {
+  Delta,
   Epoch,
   InvalidationEvent,
   InvalidationSubscriber,
   Logger,
+  PatchEnvelope,
   RetryOptions,
   Revision,
   SnapshotApplier,
@@ -42,7 +44,11 @@ export interface RevisionSyncOptions<T> {
   logger?: Logger;
   /** Told about every failure; syncing goes on whatever it does, even if it throws. */
   onError?(context: SyncErrorContext): void;
-  /** Delays fetches caused by invalidations. Explicit `refresh()` calls are never delayed. */
+  /**
+   * Delays fetches caused by invalidations; `{}` fetches on every one. Explicit `refresh()`
+   * calls and deltas are never delayed.
+   * @default { debounceMs: 16, leading: true, maxWaitMs: 100 }
+   */
   throttling?: ThrottlingOptions;
   /** Retries failed fetches; `false` for a single attempt. @default { maxAttempts: 3 } */
   retry?: RetryOptions | false;
@@ -92,6 +98,11 @@ interface Waiter {
 }
 
 const EPOCHS_KEPT = 64;
+/**
+ * A lone change is fetched at once; a burst costs one more fetch after it has been quiet for
+ * 16 ms, and a sustained stream is pulled at least every 100 ms.
+ */
+const DEFAULT_THROTTLING: ThrottlingOptions = { debounceMs: 16, leading: true, maxWaitMs: 100 };
 /** Platform timers overflow past this and fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Failures a second attempt cannot cure: the same answer would fail the same way. */
@@ -114,6 +125,8 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     throw new StateSyncError('invalid_option', 'topic must be a non-empty string');
   }
   const logger = options.logger ?? noopLogger;
+  // Hot paths skip building log lines nobody reads.
+  const debugging = logger !== noopLogger;
   const timers = options.timers ?? defaultTimers;
   const retry = createRetryPolicy(options.retry, options.random ?? Math.random);
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -250,11 +263,18 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     }
   };
 
-  const serially = (task: () => Promise<void>): Promise<void> => {
-    const run = applyQueue.then(task);
-    applyQueue = run.catch(() => undefined);
+  /** Applies never overlap: each waits for the one before. `queued` counts unsettled ones. */
+  let queued = 0;
+  const enqueue = (run: Promise<void>) => {
+    queued++;
+    applyQueue = run.then(
+      () => void queued--,
+      () => void queued--,
+    );
     return run;
   };
+  const serially = (task: () => void | Promise<void>): Promise<void> =>
+    enqueue(applyQueue.then(task));
 
   const applySnapshot = (snapshot: SnapshotEnvelope<T>) =>
     serially(async () => {
@@ -299,48 +319,72 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
         refreshWanted = true;
         again = true;
       }
-      const extra: Record<string, unknown> = { revision: snapshot.revision };
-      if (snapshot.epoch !== undefined) extra.epoch = snapshot.epoch;
-      logger.debug('snapshot applied', extra);
+      if (debugging) {
+        const extra: Record<string, unknown> = { revision: snapshot.revision };
+        if (snapshot.epoch !== undefined) extra.epoch = snapshot.epoch;
+        logger.debug('snapshot applied', extra);
+      }
     });
 
-  const applyDelta = (
-    event: InvalidationEvent & { delta: NonNullable<InvalidationEvent['delta']> },
-  ) =>
-    serially(async () => {
-      if (isStopped() || !isAhead(event.revision, event.epoch)) return;
-      const fits =
-        local !== undefined &&
-        !repair &&
-        event.delta.base === local.revision &&
-        (event.epoch === undefined || event.epoch === local.epoch);
-      if (!fits || !applier.applyPatch) {
+  const deltaFailed = (event: InvalidationEvent, error: unknown) => {
+    repair = true;
+    report('patch', toStateSyncError(error, 'apply_failed', `patching to ${event.revision}`), {
+      eventRevision: event.revision,
+    });
+    want(event.revision, event.epoch);
+    schedule();
+  };
+
+  /** Applies a delta that fits; anything else becomes a snapshot pull. Sync when it can be. */
+  const runDelta = (event: InvalidationEvent & { delta: Delta }): void | Promise<void> => {
+    if (isStopped() || !isAhead(event.revision, event.epoch)) return;
+    const fits =
+      local !== undefined &&
+      !repair &&
+      event.delta.base === local.revision &&
+      (event.epoch === undefined || event.epoch === local.epoch);
+    if (!fits || !applier.applyPatch) {
+      if (debugging) {
         logger.debug('delta does not fit, pulling snapshot', {
           revision: event.revision,
           base: event.delta.base,
           localRevision: local?.revision,
         });
-        want(event.revision, event.epoch);
-        schedule();
-        return;
       }
-      const patch = { base: event.delta.base, revision: event.revision, ops: event.delta.ops };
-      try {
-        await applier.applyPatch(
-          event.epoch === undefined ? patch : { ...patch, epoch: event.epoch },
-        );
-      } catch (error) {
-        repair = true;
-        report('patch', toStateSyncError(error, 'apply_failed', `patching to ${event.revision}`), {
-          eventRevision: event.revision,
-        });
-        want(event.revision, event.epoch);
-        schedule();
-        return;
-      }
+      want(event.revision, event.epoch);
+      schedule();
+      return;
+    }
+    const patch: PatchEnvelope = {
+      base: event.delta.base,
+      revision: event.revision,
+      ops: event.delta.ops,
+    };
+    if (event.epoch !== undefined) patch.epoch = event.epoch;
+    const done = () => {
       commit(event.revision, event.epoch);
-      logger.debug('delta applied', { revision: event.revision });
-    });
+      if (debugging) logger.debug('delta applied', { revision: event.revision });
+    };
+    let result: void | Promise<void>;
+    try {
+      result = applier.applyPatch(patch);
+    } catch (error) {
+      deltaFailed(event, error);
+      return;
+    }
+    if (!result || typeof result.then !== 'function') return done();
+    return result.then(done, (error: unknown) => deltaFailed(event, error));
+  };
+
+  const applyDelta = (event: InvalidationEvent & { delta: Delta }) => {
+    // The common case, nothing queued and a synchronous applier, skips the promise chain.
+    if (queued === 0) {
+      const pending = runDelta(event);
+      if (pending) void enqueue(pending);
+    } else {
+      void serially(() => runDelta(event));
+    }
+  };
 
   const fetchOnce = () => {
     const pending = fetchSnapshot(provider, topic, timeoutMs, timers);
@@ -462,7 +506,14 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     });
   };
 
-  const throttle = createThrottle(startFetch, options.throttling ?? {}, timers);
+  const throttle = createThrottle(
+    () => {
+      // A trailing run whose announcements an earlier fetch already brought has nothing to do.
+      if (pending() || refreshWanted) startFetch();
+    },
+    options.throttling ?? DEFAULT_THROTTLING,
+    timers,
+  );
 
   const schedule = () => {
     if (phase === 'running') throttle.trigger();
@@ -502,7 +553,7 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       return;
     }
     if (event.delta && applier.applyPatch) {
-      void applyDelta(event as Parameters<typeof applyDelta>[0]);
+      applyDelta(event as InvalidationEvent & { delta: Delta });
       return;
     }
     want(event.revision, event.epoch);

@@ -40,6 +40,8 @@ function setup(overrides: Partial<RevisionSyncOptions<Data>> = {}, patches = fal
     onError: errors.onError,
     timers: clock,
     random: () => 0,
+    // Most tests pin the engine's own coalescing; the default debounce has its own test.
+    throttling: {},
     ...overrides,
   });
   return { clock, subscriber, provider, record, errors, handle };
@@ -465,6 +467,34 @@ describe('epochs', () => {
 });
 
 describe('throttling, retry and timeout', () => {
+  it('by default fetches a lone change at once and a whole burst with one more fetch', async () => {
+    const clock = createVirtualClock();
+    const subscriber = manualSubscriber();
+    const provider = instantProvider(snap('5'));
+    const handle = createRevisionSync<Data>({
+      topic: 'settings',
+      subscriber,
+      provider,
+      applier: recordingApplier<Data>().applier,
+      timers: clock,
+    });
+    const starting = handle.start();
+    await clock.flush();
+    await starting;
+    provider.set(snap('6'));
+    subscriber.emit(event('6'));
+    await clock.flush();
+    expect(provider.count).toBe(2);
+    for (let r = 7; r <= 10_006; r++) {
+      provider.set(snap(String(r)));
+      subscriber.emit(event(String(r)));
+      if (r % 1000 === 0) await clock.advance(1);
+    }
+    await clock.advance(200);
+    expect(provider.count).toBe(3);
+    expect(handle.getLocalRevision()).toBe('10006');
+  });
+
   it('debounces a burst of invalidations into one fetch', async () => {
     const { subscriber, provider, clock } = await started(snap('5'), {
       throttling: { debounceMs: 100 },

@@ -344,6 +344,8 @@ export function describeTransportConformance(
           applier,
           timers: clock,
           random: () => 0,
+          // The clock stands still here; fetch on every event instead of debouncing.
+          throttling: {},
           onError: (context) => errors.push(context),
         });
         return { handle, mirror, errors };
