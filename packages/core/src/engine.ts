@@ -273,8 +273,15 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     );
     return run;
   };
-  const serially = (task: () => void | Promise<void>): Promise<void> =>
-    enqueue(applyQueue.then(task));
+  const serially = (task: () => void | Promise<void>): Promise<void> => {
+    if (queued > 0) return enqueue(applyQueue.then(task));
+    // Nothing ahead: start now rather than a microtask later.
+    try {
+      return enqueue(Promise.resolve(task()));
+    } catch (error) {
+      return enqueue(Promise.reject(error));
+    }
+  };
 
   const applySnapshot = (snapshot: SnapshotEnvelope<T>) =>
     serially(async () => {
@@ -387,11 +394,11 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   };
 
   const fetchOnce = () => {
-    const pending = fetchSnapshot(provider, topic, timeoutMs, timers);
-    abortFetch = pending.abort;
-    return pending.result.finally(() => {
+    const pending = fetchSnapshot(provider, topic, timeoutMs, timers, () => {
       abortFetch = undefined;
     });
+    abortFetch = pending.abort;
+    return pending.result;
   };
 
   const sleep = (ms: number) =>

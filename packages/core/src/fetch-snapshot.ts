@@ -49,6 +49,8 @@ export function fetchSnapshot<T>(
   topic: Topic,
   timeoutMs: number,
   timers: Timers,
+  /** Called once, as soon as the outcome is known. */
+  onSettled?: () => void,
 ): PendingFetch<T> {
   const request = new Request(topic);
   let settled = false;
@@ -59,6 +61,7 @@ export function fetchSnapshot<T>(
       if (settled) return;
       settled = true;
       if (timer !== undefined) timers.clearTimeout(timer);
+      onSettled?.();
       if (error) {
         request.abort(error);
         reject(error);
