@@ -152,7 +152,6 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   let unsubscribe: Unsubscribe | undefined;
   let startPromise: Promise<void> | undefined;
   let stopPromise: Promise<void> | undefined;
-  /** Newest revision announced by an event and not yet reached. */
   /**
    * Newest revision announced per epoch and not yet reached (key `undefined`: events without an
    * epoch). Per epoch, because epochs have no order: a late event from an old epoch must not
@@ -292,10 +291,12 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
         snapshot.revision === local.revision &&
         (snapshot.epoch === undefined || snapshot.epoch === local.epoch);
       if (!acceptable && !(repair && sameAsLocal)) {
-        logger.debug('snapshot skipped', {
-          revision: snapshot.revision,
-          localRevision: local?.revision,
-        });
+        if (debugging) {
+          logger.debug('snapshot skipped', {
+            revision: snapshot.revision,
+            localRevision: local?.revision,
+          });
+        }
         return;
       }
       try {
@@ -386,8 +387,8 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   const applyDelta = (event: InvalidationEvent & { delta: Delta }) => {
     // The common case, nothing queued and a synchronous applier, skips the promise chain.
     if (queued === 0) {
-      const pending = runDelta(event);
-      if (pending) void enqueue(pending);
+      const running = runDelta(event);
+      if (running) void enqueue(running);
     } else {
       void serially(() => runDelta(event));
     }
@@ -548,15 +549,18 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
         });
       }
       if (!wanted) {
-        logger.debug('invalidation filtered', { revision: event.revision });
+        if (debugging) logger.debug('invalidation filtered', { revision: event.revision });
         return;
       }
     }
+    // The self-echo path: every window sees its own writes come back, so keep it allocation-free.
     if (!isAhead(event.revision, event.epoch)) {
-      logger.debug('invalidation skipped', {
-        revision: event.revision,
-        localRevision: local?.revision,
-      });
+      if (debugging) {
+        logger.debug('invalidation skipped', {
+          revision: event.revision,
+          localRevision: local?.revision,
+        });
+      }
       return;
     }
     if (event.delta && applier.applyPatch) {

@@ -22,7 +22,7 @@ export interface PendingFetch<T> {
  */
 class Request implements SnapshotRequest {
   private controller: AbortController | undefined;
-  reason: StateSyncError | undefined;
+  private reason: StateSyncError | undefined;
 
   constructor(readonly topic: Topic) {}
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createAuthority,
-  type InvalidationEvent,
-  isStateSyncError,
-  type Logger,
-} from '../src/index.js';
+import { createAuthority, type InvalidationEvent, isStateSyncError } from '../src/index.js';
+import { errorLogger } from './fixtures.js';
 
 type Doc = { title: string; tags: string[]; meta: { n: number } };
 const initial = (): Doc => ({ title: 't', tags: ['a'], meta: { n: 1 } });
@@ -211,13 +207,7 @@ describe('createAuthority', () => {
 
   describe('listeners', () => {
     it('keeps notifying the others when one throws, and logs it', () => {
-      const errors: unknown[] = [];
-      const logger: Logger = {
-        debug: () => {},
-        info: () => {},
-        warn: () => {},
-        error: (message, extra) => errors.push({ message, ...extra }),
-      };
+      const { logger, errors } = errorLogger();
       const { authority, events } = setup({ logger });
       const bug = new Error('listener bug');
       authority.subscribe(() => {

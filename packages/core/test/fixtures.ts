@@ -1,5 +1,6 @@
 import type {
   InvalidationEvent,
+  Logger,
   PatchEnvelope,
   SnapshotEnvelope,
   SnapshotRequest,
@@ -103,4 +104,17 @@ export function errorCollector() {
     },
     codes: () => errors.map((e) => `${e.phase}:${e.error.code}`),
   };
+}
+
+/** A logger that keeps its `error` lines (message merged with extra) and drops the rest. */
+export function errorLogger() {
+  const errors: Record<string, unknown>[] = [];
+  const ignore = () => {};
+  const logger: Logger = {
+    debug: ignore,
+    info: ignore,
+    warn: ignore,
+    error: (message, extra) => errors.push({ message, ...extra }),
+  };
+  return { logger, errors };
 }

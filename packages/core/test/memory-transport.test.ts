@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryHub, isStateSyncError, type Logger } from '../src/index.js';
+import { createMemoryHub, isStateSyncError } from '../src/index.js';
 import { describeTransportConformance } from './conformance/transport-conformance.js';
+import { errorLogger } from './fixtures.js';
 
 describeTransportConformance('memory hub', () => createMemoryHub());
 describeTransportConformance(
@@ -13,15 +14,6 @@ describeTransportConformance(
 
 /** Lets every queued microtask (the hub's deliveries) run. */
 const delivered = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function errorLogger() {
-  const lines: { message: string; extra: Record<string, unknown> | undefined }[] = [];
-  const record = (message: string, extra?: Record<string, unknown>) => {
-    lines.push({ message, extra });
-  };
-  const logger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: record };
-  return { logger, lines };
-}
 
 describe('createMemoryHub', () => {
   it('delivers asynchronously, not inside send', async () => {
@@ -77,7 +69,7 @@ describe('createMemoryHub', () => {
   });
 
   it('reports a throwing listener to the logger instead of as an uncaught exception', async () => {
-    const { logger, lines } = errorLogger();
+    const { logger, errors } = errorLogger();
     const hub = createMemoryHub({ logger });
     const [a, b] = [hub.connect(), hub.connect()];
     const bug = new Error('listener bug');
@@ -89,7 +81,7 @@ describe('createMemoryHub', () => {
     a.send('m');
     await delivered();
     expect(after).toEqual(['m']);
-    expect(lines).toEqual([{ message: 'transport listener threw', extra: { error: bug } }]);
+    expect(errors).toEqual([{ message: 'transport listener threw', error: bug }]);
   });
 
   it('treats the same function subscribed twice as two subscriptions', async () => {

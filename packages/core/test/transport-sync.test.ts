@@ -7,7 +7,6 @@ import {
   createTransportSubscriber,
   type InvalidationEvent,
   isStateSyncError,
-  type Logger,
   PROTOCOL_VERSION,
   type SnapshotEnvelope,
   StateSyncError,
@@ -15,7 +14,7 @@ import {
   type Transport,
 } from '../src/index.js';
 import { createVirtualClock } from '../src/virtual-clock.js';
-import { errorCollector, recordingApplier } from './fixtures.js';
+import { errorCollector, errorLogger, recordingApplier } from './fixtures.js';
 
 type Doc = { title: string };
 
@@ -251,13 +250,7 @@ describe('createTransportProvider + serveAuthority', () => {
   });
 
   it('logs an invalidation it cannot send instead of throwing into the authority', async () => {
-    const errors: unknown[] = [];
-    const logger: Logger = {
-      debug: () => {},
-      info: () => {},
-      warn: () => {},
-      error: (message, extra) => errors.push({ message, ...extra }),
-    };
+    const { logger, errors } = errorLogger();
     const hub = createMemoryHub();
     const authority = createAuthority<Record<string, unknown>>({ topic: 'doc', data: {} });
     serveAuthority(authority, hub.connect(), { logger });
