@@ -1,5 +1,5 @@
 import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './errors.js';
-import { fetchSnapshot } from './fetch-snapshot.js';
+import { fetchRevision, fetchSnapshot } from './fetch-snapshot.js';
 import { noopLogger } from './logger.js';
 import { createRetryPolicy } from './retry.js';
 import { assertRevision, compareRevisions } from './revision.js';
@@ -15,6 +15,7 @@ import type {
   PatchEnvelope,
   RetryOptions,
   Revision,
+  RevisionStamp,
   SnapshotApplier,
   SnapshotEnvelope,
   SnapshotProvider,
@@ -27,7 +28,7 @@ import type {
   Topic,
   Unsubscribe,
 } from './types.js';
-import { parseInvalidation } from './validate.js';
+import { parseInvalidation, parseStamp } from './validate.js';
 
 export interface RevisionSyncOptions<T> {
   /** The resource to keep in sync. Events for other topics are ignored. */
@@ -150,6 +151,7 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   }
   let phase: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   let unsubscribe: Unsubscribe | undefined;
+  let stopWatching: Unsubscribe | undefined;
   let startPromise: Promise<void> | undefined;
   let stopPromise: Promise<void> | undefined;
   /**
@@ -394,12 +396,41 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     }
   };
 
-  const fetchOnce = () => {
-    const pending = fetchSnapshot(provider, topic, timeoutMs, timers, () => {
+  const callOptions = {
+    topic,
+    timeoutMs,
+    timers,
+    onSettled: () => {
       abortFetch = undefined;
-    });
+    },
+  };
+  const fetchOnce = () => {
+    const pending = fetchSnapshot(provider, callOptions);
     abortFetch = pending.abort;
     return pending.result;
+  };
+
+  /**
+   * With hydrated state and a provider that can tell its revision, asks before pulling. True when
+   * local state is already current, so no snapshot is needed. A failed probe falls back to a pull.
+   */
+  const isCurrent = async (): Promise<boolean> => {
+    const { getRevision } = provider;
+    if (!local || !getRevision || pending()) return false;
+    try {
+      const call = fetchRevision(getRevision.bind(provider), callOptions);
+      abortFetch = call.abort;
+      const stamp = await call.result;
+      if (isAhead(stamp.revision, stamp.epoch)) {
+        want(stamp.revision, stamp.epoch);
+        return false;
+      }
+      if (debugging) logger.debug('already current', { revision: stamp.revision });
+      return true;
+    } catch (error) {
+      if (!isStopped()) logger.warn('getRevision failed, pulling a snapshot', { error });
+      return false;
+    }
   };
 
   const sleep = (ms: number) =>
@@ -478,7 +509,8 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     }
   };
 
-  const fetchLoop = async () => {
+  /** `probe`: ask `getRevision` before the first pull (used by `start()`). */
+  const fetchLoop = async (probe: boolean) => {
     let error: StateSyncError | undefined;
     let more = false;
     confirming = false;
@@ -487,7 +519,8 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       refreshWanted = false;
       const fetchNumber = ++fetchesStarted;
       setStatus({ state: 'syncing' });
-      error = await fetchWithRetry();
+      error = probe && (await isCurrent()) ? undefined : await fetchWithRetry();
+      probe = false;
       if (isStopped()) return;
       if (error?.code === 'stale_snapshot') {
         // Retries are spent: the authority does not serve the epochs those events named.
@@ -503,13 +536,13 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       );
     } while (more);
   };
-  const startFetch = () => {
+  const startFetch = (probe = false) => {
     if (isStopped()) return;
     if (inFlight) {
       again = true;
       return;
     }
-    inFlight = fetchLoop().finally(() => {
+    inFlight = fetchLoop(probe).finally(() => {
       inFlight = undefined;
     });
   };
@@ -573,6 +606,38 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
 
   const stoppedError = () => new StateSyncError('stopped', `sync of "${topic}" was stopped`);
 
+  /** Starts from the revision the applier restored, if it is newer than what is known. */
+  const hydrate = async (restore: () => unknown) => {
+    try {
+      const raw = await restore();
+      if (raw === undefined || isStopped()) return;
+      const stamp = parseStamp(raw, 'hydrate() result');
+      if (!isAhead(stamp.revision, stamp.epoch)) return;
+      commit(stamp.revision, stamp.epoch);
+      if (debugging) logger.debug('hydrated', { revision: stamp.revision });
+    } catch (thrown) {
+      report('start', toStateSyncError(thrown, 'apply_failed', 'hydrate() failed'), {});
+    }
+  };
+
+  /** A revision the applier reached by itself; epoch switches are left to the authority. */
+  const adopt = (raw: RevisionStamp) => {
+    if (isStopped()) return;
+    let stamp: RevisionStamp;
+    try {
+      stamp = parseStamp(raw, 'watchRevision stamp');
+    } catch (error) {
+      report('protocol', toStateSyncError(error, 'protocol', 'invalid stamp'), {
+        sourceEvent: raw,
+      });
+      return;
+    }
+    if (local?.epoch !== undefined && stamp.epoch !== undefined && stamp.epoch !== local.epoch) {
+      return;
+    }
+    if (isAhead(stamp.revision, stamp.epoch)) commit(stamp.revision, stamp.epoch);
+  };
+
   return {
     topic,
     status,
@@ -592,6 +657,15 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       phase = 'starting';
       setStatus({ state: 'syncing' });
       startPromise = (async () => {
+        if (applier.hydrate) await hydrate(applier.hydrate.bind(applier));
+        if (isStopped()) return;
+        if (applier.watchRevision) {
+          try {
+            stopWatching = applier.watchRevision(adopt);
+          } catch (thrown) {
+            report('start', toStateSyncError(thrown, 'apply_failed', 'watchRevision() threw'), {});
+          }
+        }
         let off: Unsubscribe;
         try {
           off = await subscriber.subscribe(handleEvent);
@@ -612,7 +686,7 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
         unsubscribe = off;
         phase = 'running';
         logger.debug('subscribed');
-        startFetch();
+        startFetch(true);
         await inFlight;
       })();
       return startPromise;
@@ -640,12 +714,14 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       for (const waiter of waiters) waiter.reject(error);
       waiters.clear();
       stopPromise = (async () => {
-        try {
-          unsubscribe?.();
-        } catch (thrown) {
-          logger.warn('unsubscribe threw', { error: thrown });
+        for (const off of [unsubscribe, stopWatching]) {
+          try {
+            off?.();
+          } catch (thrown) {
+            logger.warn('unsubscribe threw', { error: thrown });
+          }
         }
-        unsubscribe = undefined;
+        unsubscribe = stopWatching = undefined;
         await Promise.allSettled([inFlight, applyQueue]);
         setStatus({ state: 'idle' });
         logger.debug('stopped');

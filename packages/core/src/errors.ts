@@ -29,6 +29,8 @@ export interface StateSyncErrorOptions {
   cause?: unknown;
   /** The `name` of the error a remote side threw, kept when rebuilding it here. */
   remoteName?: string;
+  /** A finer reason within the code, e.g. `'quota'` or `'corrupt'` for `storage`. */
+  reason?: string;
 }
 
 const BRAND = Symbol.for('statesync.error');
@@ -39,11 +41,13 @@ export class StateSyncError extends Error {
   readonly [BRAND] = true;
   readonly code: StateSyncErrorCode;
   readonly remoteName: string | undefined;
+  readonly reason: string | undefined;
 
   constructor(code: StateSyncErrorCode, message: string, options: StateSyncErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.remoteName = options.remoteName;
+    this.reason = options.reason;
   }
 }
 
@@ -72,6 +76,7 @@ export interface WireError {
   name: string;
   code: StateSyncErrorCode;
   message: string;
+  reason?: string;
 }
 
 const CODES: ReadonlySet<string> = new Set<StateSyncErrorCode>([
@@ -92,7 +97,13 @@ const CODES: ReadonlySet<string> = new Set<StateSyncErrorCode>([
 /** The wire form of anything thrown: a `StateSyncError` keeps its code, the rest become `remote`. */
 export function serializeError(value: unknown): WireError {
   if (isStateSyncError(value)) {
-    return { name: value.remoteName ?? value.name, code: value.code, message: value.message };
+    const wire: WireError = {
+      name: value.remoteName ?? value.name,
+      code: value.code,
+      message: value.message,
+    };
+    if (value.reason !== undefined) wire.reason = value.reason;
+    return wire;
   }
   if (value instanceof Error) return { name: value.name, code: 'remote', message: value.message };
   return { name: 'Error', code: 'remote', message: safeString(value) };
@@ -108,11 +119,13 @@ export function deserializeError(wire: WireError): StateSyncError {
   if (typeof raw !== 'object' || raw === null) {
     return new StateSyncError('protocol', `malformed wire error: ${safeString(raw)}`);
   }
-  const { name, code, message } = raw as Partial<Record<keyof WireError, unknown>>;
+  const { name, code, message, reason } = raw as Partial<Record<keyof WireError, unknown>>;
+  const options: StateSyncErrorOptions = { remoteName: typeof name === 'string' ? name : 'Error' };
+  if (typeof reason === 'string') options.reason = reason;
   return new StateSyncError(
     typeof code === 'string' && CODES.has(code) ? (code as StateSyncErrorCode) : 'remote',
     typeof message === 'string' ? message : safeString(message),
-    { remoteName: typeof name === 'string' ? name : 'Error' },
+    options,
   );
 }
 

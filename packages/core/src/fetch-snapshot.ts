@@ -1,16 +1,17 @@
 import { StateSyncError, toStateSyncError } from './errors.js';
 import type {
+  RevisionStamp,
   SnapshotEnvelope,
   SnapshotProvider,
   SnapshotRequest,
   Timers,
   Topic,
 } from './types.js';
-import { parseSnapshot } from './validate.js';
+import { parseSnapshot, parseStamp } from './validate.js';
 
-export interface PendingFetch<T> {
-  /** The validated snapshot, or a `StateSyncError` (timeout, provider failure, protocol). */
-  result: Promise<SnapshotEnvelope<T>>;
+export interface PendingCall<R> {
+  /** The validated answer, or a `StateSyncError` (timeout, provider failure, protocol). */
+  result: Promise<R>;
   /** Settles `result` with `reason` now and aborts the provider's signal. */
   abort(reason: StateSyncError): void;
 }
@@ -40,23 +41,29 @@ class Request implements SnapshotRequest {
   }
 }
 
-/**
- * One `getSnapshot` call bounded by `timeoutMs` (`Infinity`: unbounded). A provider that
- * ignores its signal cannot hold the caller: its late answer is dropped.
- */
-export function fetchSnapshot<T>(
-  provider: SnapshotProvider<T>,
-  topic: Topic,
-  timeoutMs: number,
-  timers: Timers,
+interface CallOptions {
+  topic: Topic;
+  timeoutMs: number;
+  timers: Timers;
   /** Called once, as soon as the outcome is known. */
-  onSettled?: () => void,
-): PendingFetch<T> {
+  onSettled?: () => void;
+}
+
+/**
+ * One provider call bounded by `timeoutMs` (`Infinity`: unbounded). A provider that ignores its
+ * signal cannot hold the caller: its late answer is dropped.
+ */
+function callProvider<R>(
+  what: string,
+  call: (request: SnapshotRequest) => unknown,
+  parse: (value: unknown) => R,
+  { topic, timeoutMs, timers, onSettled }: CallOptions,
+): PendingCall<R> {
   const request = new Request(topic);
   let settled = false;
   let timer: unknown;
   let abort!: (reason: StateSyncError) => void;
-  const result = new Promise<SnapshotEnvelope<T>>((resolve, reject) => {
+  const result = new Promise<R>((resolve, reject) => {
     const finish = (error: StateSyncError | undefined, value?: unknown) => {
       if (settled) return;
       settled = true;
@@ -68,7 +75,7 @@ export function fetchSnapshot<T>(
         return;
       }
       try {
-        resolve(parseSnapshot<T>(value));
+        resolve(parse(value));
       } catch (invalid) {
         reject(invalid);
       }
@@ -76,20 +83,46 @@ export function fetchSnapshot<T>(
     abort = (reason) => finish(reason);
     if (timeoutMs !== Number.POSITIVE_INFINITY) {
       timer = timers.setTimeout(
-        () => finish(new StateSyncError('timeout', `getSnapshot timed out after ${timeoutMs}ms`)),
+        () => finish(new StateSyncError('timeout', `${what} timed out after ${timeoutMs}ms`)),
         timeoutMs,
       );
     }
-    let answer: Promise<SnapshotEnvelope<T>>;
+    let answer: Promise<unknown>;
     try {
-      answer = Promise.resolve(provider.getSnapshot(request));
+      answer = Promise.resolve(call(request));
     } catch (error) {
       answer = Promise.reject(error);
     }
     answer.then(
       (value) => finish(undefined, value),
-      (error) => finish(toStateSyncError(error, 'snapshot_failed', 'getSnapshot failed')),
+      (error) => finish(toStateSyncError(error, 'snapshot_failed', `${what} failed`)),
     );
   });
   return { result, abort };
+}
+
+/** One `getSnapshot` call, validated and bounded by `timeoutMs`. */
+export function fetchSnapshot<T>(
+  provider: SnapshotProvider<T>,
+  options: CallOptions,
+): PendingCall<SnapshotEnvelope<T>> {
+  return callProvider(
+    'getSnapshot',
+    (request) => provider.getSnapshot(request),
+    parseSnapshot<T>,
+    options,
+  );
+}
+
+/** One call of a provider's `getRevision`, validated and bounded by `timeoutMs`. */
+export function fetchRevision(
+  getRevision: (request: SnapshotRequest) => Promise<RevisionStamp>,
+  options: CallOptions,
+): PendingCall<RevisionStamp> {
+  return callProvider(
+    'getRevision',
+    getRevision,
+    (value) => parseStamp(value, 'getRevision result'),
+    options,
+  );
 }

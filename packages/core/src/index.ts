@@ -61,6 +61,7 @@ export type {
   PatchOp,
   RetryOptions,
   Revision,
+  RevisionStamp,
   SnapshotApplier,
   SnapshotEnvelope,
   SnapshotProvider,
@@ -76,4 +77,4 @@ export type {
   Transport,
   Unsubscribe,
 } from './types.js';
-export { parseInvalidation, parseSnapshot } from './validate.js';
+export { parseInvalidation, parseSnapshot, parseStamp } from './validate.js';

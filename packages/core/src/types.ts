@@ -65,9 +65,21 @@ export interface SnapshotRequest {
   signal: AbortSignal;
 }
 
+/** A revision and the epoch it belongs to, without data. */
+export interface RevisionStamp {
+  revision: Revision;
+  epoch?: Epoch;
+}
+
 /** Reads the canonical snapshot from the authority. */
 export interface SnapshotProvider<T> {
   getSnapshot(request: SnapshotRequest): Promise<SnapshotEnvelope<T>>;
+  /**
+   * Optional cheap probe for the authority's current revision. When local state was hydrated
+   * (from storage, or `initialRevision`), `start()` asks it first and pulls a snapshot only if
+   * the authority is ahead.
+   */
+  getRevision?(request: SnapshotRequest): Promise<RevisionStamp>;
 }
 
 /** Writes snapshots (and, optionally, deltas) into local state. Calls never overlap. */
@@ -75,6 +87,17 @@ export interface SnapshotApplier<T> {
   apply(snapshot: SnapshotEnvelope<T>): void | Promise<void>;
   /** Applies a delta in place. Without it, every change is pulled as a snapshot. */
   applyPatch?(patch: PatchEnvelope): void | Promise<void>;
+  /**
+   * Restores state kept from an earlier session (e.g. storage) and returns its revision.
+   * `start()` awaits it before the first fetch, so the engine starts from that revision.
+   */
+  hydrate?(): RevisionStamp | undefined | Promise<RevisionStamp | undefined>;
+  /**
+   * Tells the engine about revisions the applier reached on its own (e.g. a snapshot another
+   * tab sent), so they are not fetched again. Only revisions of the epoch the engine holds are
+   * taken; `start()` subscribes and `stop()` unsubscribes.
+   */
+  watchRevision?(listener: (stamp: RevisionStamp) => void): Unsubscribe;
 }
 
 export interface Logger {

@@ -1,6 +1,12 @@
 import { StateSyncError } from './errors.js';
 import { assertRevision, compareRevisions } from './revision.js';
-import type { Delta, InvalidationEvent, PatchOp, SnapshotEnvelope } from './types.js';
+import type {
+  Delta,
+  InvalidationEvent,
+  PatchOp,
+  RevisionStamp,
+  SnapshotEnvelope,
+} from './types.js';
 
 const OPS = new Set(['add', 'replace', 'remove']);
 
@@ -68,4 +74,13 @@ export function parseSnapshot<T>(raw: unknown): SnapshotEnvelope<T> {
   const epoch = optionalString(raw.epoch, 'snapshot.epoch');
   if (epoch !== undefined) snapshot.epoch = epoch;
   return snapshot;
+}
+
+/** Checks a revision stamp (`{ revision, epoch? }`); throws a `protocol` error when malformed. */
+export function parseStamp(raw: unknown, what = 'stamp'): RevisionStamp {
+  if (!isRecord(raw)) fail(`${what} must be an object with a revision`);
+  const stamp: RevisionStamp = { revision: assertRevision(raw.revision, `${what}.revision`) };
+  const epoch = optionalString(raw.epoch, `${what}.epoch`);
+  if (epoch !== undefined) stamp.epoch = epoch;
+  return stamp;
 }
