@@ -4,6 +4,10 @@ export {
   type ChangeOptions,
   createAuthority,
 } from './authority.js';
+export {
+  type BroadcastChannelTransportOptions,
+  createBroadcastChannelTransport,
+} from './broadcast-channel-transport.js';
 export { createRevisionSync, type RevisionSyncHandle, type RevisionSyncOptions } from './engine.js';
 export {
   deserializeError,

@@ -1,3 +1,4 @@
+import { notCloneable } from './cloneable.js';
 import { StateSyncError } from './errors.js';
 import { noopLogger } from './logger.js';
 import type { Logger, Transport, Unsubscribe } from './types.js';
@@ -32,13 +33,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
     try {
       return structuredClone(message);
     } catch (error) {
-      const where = findUncloneable(message, 'message', new Set());
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new StateSyncError(
-        'not_cloneable',
-        `${where ?? 'message'} cannot be structured-cloned: ${detail}`,
-        { cause: error },
-      );
+      throw notCloneable(message, error);
     }
   };
 
@@ -95,26 +90,4 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
       };
     },
   };
-}
-
-/** The path of the first function, symbol or other uncloneable leaf in `value`, if found. */
-function findUncloneable(value: unknown, path: string, seen: Set<object>): string | undefined {
-  if (typeof value === 'function' || typeof value === 'symbol') return path;
-  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
-  seen.add(value);
-  if (value instanceof WeakMap || value instanceof WeakSet || value instanceof Promise) return path;
-  const entries: [string, unknown][] =
-    value instanceof Map
-      ? [...value.values()].map((item, index) => [`[map value ${index}]`, item])
-      : value instanceof Set
-        ? [...value].map((item, index) => [`[set item ${index}]`, item])
-        : Object.entries(value).map(([key, item]) => [
-            Array.isArray(value) ? `[${key}]` : `.${key}`,
-            item,
-          ]);
-  for (const [suffix, item] of entries) {
-    const found = findUncloneable(item, path + suffix, seen);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }
