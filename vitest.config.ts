@@ -16,6 +16,10 @@ export default defineConfig({
               replacement: fromRoot('./packages/core/src/testing.ts'),
             },
             { find: /^@statesync\/core$/, replacement: fromRoot('./packages/core/src/index.ts') },
+            {
+              find: /^@statesync\/persistence$/,
+              replacement: fromRoot('./packages/persistence/src/index.ts'),
+            },
           ],
         },
         test: {

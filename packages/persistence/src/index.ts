@@ -1,0 +1,32 @@
+export {
+  createIndexedDBBackend,
+  type IndexedDBBackendOptions,
+} from './indexeddb-backend.js';
+export {
+  createMemoryBackend,
+  type MemoryBackend,
+  type MemoryBackendOptions,
+  type MemoryFaults,
+  type MemoryOperation,
+} from './memory-backend.js';
+export { createPersistenceApplier } from './persistence-applier.js';
+export type { StorageFailure } from './storage-error.js';
+export type {
+  CrossTabSyncOptions,
+  Migration,
+  PersistedMeta,
+  PersistedRecord,
+  PersistenceApplier,
+  PersistenceApplierOptions,
+  PersistenceErrorContext,
+  PersistenceEvent,
+  PersistenceOperation,
+  PersistenceStats,
+  SaveThrottlingOptions,
+  StorageBackend,
+} from './types.js';
+export {
+  createLocalStorageBackend,
+  createSessionStorageBackend,
+  type WebStorageBackendOptions,
+} from './web-storage-backend.js';

@@ -1,0 +1,159 @@
+import { StateSyncError } from '@statesync/core';
+import { decodeRecord, encodeRecord } from './record.js';
+import { storageError, toStorageError } from './storage-error.js';
+import type { StorageBackend } from './types.js';
+
+export interface IndexedDBBackendOptions {
+  /** The key of the record in the object store; one per topic. */
+  key: string;
+  /** @default 'statesync' */
+  databaseName?: string;
+  /** Created on first use if missing (which upgrades the database by one version). @default 'snapshots' */
+  storeName?: string;
+  /** The factory to use instead of the platform's `indexedDB`. */
+  indexedDB?: IDBFactory;
+}
+
+/**
+ * A backend over IndexedDB: shared by every tab of the origin, asynchronous, and not limited
+ * to JSON (anything structured-cloneable is stored). The connection is opened on first use and
+ * closed when another tab needs to upgrade the database, then reopened on the next operation.
+ */
+export function createIndexedDBBackend<T>(options: IndexedDBBackendOptions): StorageBackend<T> {
+  const { key, databaseName = 'statesync', storeName = 'snapshots' } = options;
+  for (const [name, value] of Object.entries({ key, databaseName, storeName })) {
+    if (typeof value !== 'string' || value === '') {
+      throw new StateSyncError(
+        'invalid_option',
+        `IndexedDB backend: ${name} must be a non-empty string`,
+      );
+    }
+  }
+  const where = `IndexedDB ${databaseName}/${storeName}["${key}"]`;
+  let connection: Promise<IDBDatabase> | undefined;
+
+  const openRequest = (factory: IDBFactory, version?: number) =>
+    new Promise<IDBDatabase>((resolve, reject) => {
+      let failed = false;
+      const fail = (error: StateSyncError) => {
+        failed = true;
+        reject(error);
+      };
+      let request: IDBOpenDBRequest;
+      try {
+        request =
+          version === undefined ? factory.open(databaseName) : factory.open(databaseName, version);
+      } catch (error) {
+        fail(toStorageError(error, `opening ${databaseName}`));
+        return;
+      }
+      request.onupgradeneeded = () => {
+        try {
+          if (!request.result.objectStoreNames.contains(storeName)) {
+            request.result.createObjectStore(storeName);
+          }
+        } catch (error) {
+          fail(storageError('upgrade', `upgrading ${databaseName}: ${String(error)}`, error));
+        }
+      };
+      request.onblocked = () =>
+        fail(
+          storageError(
+            'blocked',
+            `opening ${databaseName} is blocked: another tab keeps an older version open`,
+          ),
+        );
+      request.onsuccess = () => {
+        // A late success after a blocked (or failed) open is not used: close it.
+        if (failed) request.result.close();
+        else resolve(request.result);
+      };
+      request.onerror = () => {
+        const error = request.error;
+        if (error?.name === 'VersionError' || error?.name === 'AbortError') {
+          fail(storageError('upgrade', `cannot open ${databaseName}: ${error.message}`, error));
+        } else {
+          fail(toStorageError(error, `opening ${databaseName}`));
+        }
+      };
+    });
+
+  const connect = async (): Promise<IDBDatabase> => {
+    let factory: IDBFactory | undefined;
+    try {
+      factory = options.indexedDB ?? globalThis.indexedDB;
+    } catch (error) {
+      throw toStorageError(error, 'opening IndexedDB');
+    }
+    if (!factory) throw storageError('unavailable', 'IndexedDB is not available here');
+    let db = await openRequest(factory);
+    if (!db.objectStoreNames.contains(storeName)) {
+      // The database exists without our store: add it in a version upgrade.
+      const next = db.version + 1;
+      db.close();
+      db = await openRequest(factory, next);
+    }
+    const forget = () => {
+      db.close();
+      if (connection === opened) connection = undefined;
+    };
+    // Let another tab upgrade the database instead of blocking it; reopen on the next call.
+    db.onversionchange = forget;
+    db.onclose = forget;
+    return db;
+  };
+  let opened: Promise<IDBDatabase> | undefined;
+
+  const open = () => {
+    if (!connection) {
+      opened = connect();
+      connection = opened;
+      opened.catch(() => {
+        if (connection === opened) connection = undefined;
+      });
+    }
+    return connection;
+  };
+
+  const run = async <R>(
+    mode: IDBTransactionMode,
+    what: string,
+    operation: (store: IDBObjectStore) => IDBRequest<R>,
+  ): Promise<R> => {
+    const db = await open();
+    return new Promise<R>((resolve, reject) => {
+      let request: IDBRequest<R>;
+      let transaction: IDBTransaction;
+      try {
+        transaction = db.transaction(storeName, mode);
+        request = operation(transaction.objectStore(storeName));
+      } catch (error) {
+        if (error instanceof Error && error.name === 'InvalidStateError') connection = undefined;
+        reject(toStorageError(error, `${what} ${where}`));
+        return;
+      }
+      transaction.oncomplete = () => resolve(request.result);
+      const failed = () =>
+        reject(
+          toStorageError(
+            transaction.error ?? request.error ?? 'transaction aborted',
+            `${what} ${where}`,
+          ),
+        );
+      transaction.onabort = failed;
+    });
+  };
+
+  return {
+    async load() {
+      const raw = await run('readonly', 'reading', (store) => store.get(key));
+      return raw === undefined ? undefined : decodeRecord<T>(raw, where);
+    },
+    async save(record) {
+      await run('readwrite', 'writing', (store) => store.put(encodeRecord(record), key));
+    },
+    async clear() {
+      await run('readwrite', 'removing', (store) => store.delete(key));
+    },
+  };
+}

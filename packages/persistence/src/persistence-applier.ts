@@ -1,0 +1,489 @@
+import {
+  applyPatch,
+  createBroadcastChannelTransport,
+  createThrottle,
+  defaultTimers,
+  noopLogger,
+  parseSnapshot,
+  type RevisionStamp,
+  randomId,
+  type SnapshotEnvelope,
+  StateSyncError,
+  type Transport,
+  toStateSyncError,
+  type Unsubscribe,
+} from '@statesync/core';
+import { migrate } from './migrate.js';
+import { relate, stampOf } from './record.js';
+import { storageError } from './storage-error.js';
+import type {
+  PersistedRecord,
+  PersistenceApplier,
+  PersistenceApplierOptions,
+  PersistenceErrorContext,
+  PersistenceEvent,
+  PersistenceStats,
+} from './types.js';
+
+/** What tabs say to each other on the channel. */
+type TabMessage =
+  | { kind: typeof KIND; type: 'snapshot'; from: string; snapshot: SnapshotEnvelope<unknown> }
+  | { kind: typeof KIND; type: 'request'; from: string };
+
+const KIND = 'statesync.persistence';
+
+/**
+ * Wraps an applier so that every snapshot it applies is also persisted, restored on the next
+ * start (`hydrate`), and, with `crossTabSync`, shared with the other tabs of the origin.
+ *
+ * One queue orders everything that touches state: snapshots from the engine, deltas, snapshots
+ * from other tabs and hydration. Snapshots from other tabs and from storage are applied only
+ * when newer than what this tab holds; the engine's own snapshots always are, unless another
+ * tab already brought a newer revision of the same epoch. Saves run one at a time, newest state
+ * first, and never replace a newer stored record, so a slow storage cannot go back in time.
+ */
+export function createPersistenceApplier<T>(
+  options: PersistenceApplierOptions<T>,
+): PersistenceApplier<T> {
+  const { storage, applier: inner, crossTabSync, onPersistenceError } = options;
+  validate(options);
+  const schemaVersion = options.schemaVersion ?? 1;
+  const ttlMs = options.ttlMs ?? Number.POSITIVE_INFINITY;
+  const timers = options.timers ?? defaultTimers;
+  const logger = options.logger ?? noopLogger;
+  const self = randomId();
+
+  /** What this tab holds, whoever brought it. */
+  let held: SnapshotEnvelope<T> | undefined;
+  let disposed = false;
+  let queue: Promise<unknown> = Promise.resolve();
+  let hydration: Promise<RevisionStamp | undefined> | undefined;
+  const listeners = new Set<(event: PersistenceEvent) => void>();
+  const watchers = new Set<(stamp: RevisionStamp) => void>();
+  const stats: PersistenceStats = {
+    applies: 0,
+    patches: 0,
+    saves: 0,
+    savesSkipped: 0,
+    saveErrors: 0,
+    broadcastsSent: 0,
+    broadcastsReceived: 0,
+    broadcastsApplied: 0,
+    hydrated: false,
+  };
+
+  const emit = (event: PersistenceEvent) => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        logger.error('persistence listener threw', { error });
+      }
+    }
+  };
+
+  const fail = (error: StateSyncError, context: PersistenceErrorContext) => {
+    logger.warn(`persistence ${context.operation} failed`, {
+      code: error.code,
+      reason: error.reason,
+      message: error.message,
+    });
+    emit({ type: 'error', error, context });
+    try {
+      onPersistenceError?.(error, context);
+    } catch (thrown) {
+      logger.error('onPersistenceError threw', { error: thrown });
+    }
+  };
+
+  /** Runs `task` after everything queued before it; a failure does not stop the queue. */
+  const serially = <R>(task: () => Promise<R> | R): Promise<R> => {
+    const run = queue.then(task);
+    queue = run.catch(() => {});
+    return run;
+  };
+
+  /** Records that this tab now holds `snapshot`, and tells the engine when it did not bring it. */
+  const hold = (snapshot: SnapshotEnvelope<T>, fromEngine: boolean) => {
+    held = snapshot;
+    if (fromEngine) return;
+    const stamp = stampOf(snapshot);
+    for (const watcher of [...watchers]) watcher(stamp);
+  };
+
+  // ---- saving ----------------------------------------------------------------------------
+
+  let dirty = false;
+  let saving: Promise<void> | undefined;
+
+  const saveOne = async (snapshot: SnapshotEnvelope<T>) => {
+    const meta = { revision: snapshot.revision, schemaVersion, savedAt: timers.now() };
+    const record: PersistedRecord<T> = {
+      meta: snapshot.epoch === undefined ? meta : { ...meta, epoch: snapshot.epoch },
+      data: snapshot.data,
+    };
+    let stored: PersistedRecord<T> | undefined;
+    try {
+      stored = await storage.load();
+    } catch {
+      // Unreadable (corrupt, foreign): nothing good to protect, the save replaces it.
+    }
+    if (stored) {
+      if (stored.meta.schemaVersion > schemaVersion) {
+        fail(
+          storageError(
+            'foreign',
+            `stored data has schema version ${stored.meta.schemaVersion}, newer than ${schemaVersion}; not overwritten`,
+          ),
+          { operation: 'save', revision: snapshot.revision },
+        );
+        return;
+      }
+      const relation = relate(record.meta, stored.meta);
+      if (relation === 'older' || relation === 'same') {
+        stats.savesSkipped++;
+        emit({
+          type: 'save-skipped',
+          revision: snapshot.revision,
+          storedRevision: stored.meta.revision,
+        });
+        return;
+      }
+    }
+    try {
+      await storage.save(record);
+    } catch (error) {
+      stats.saveErrors++;
+      fail(toStateSyncError(error, 'storage', 'saving'), {
+        operation: 'save',
+        revision: snapshot.revision,
+      });
+      return;
+    }
+    stats.saves++;
+    emit(
+      snapshot.epoch === undefined
+        ? { type: 'saved', revision: snapshot.revision }
+        : { type: 'saved', revision: snapshot.revision, epoch: snapshot.epoch },
+    );
+  };
+
+  const saveLoop = async () => {
+    while (dirty && held) {
+      dirty = false;
+      await saveOne(held);
+    }
+  };
+
+  const startSaving = () => {
+    if (saving || !dirty) return;
+    saving = saveLoop().finally(() => {
+      saving = undefined;
+      // A save asked for while the last one was finishing.
+      if (dirty && !throttle.isPending()) startSaving();
+    });
+  };
+
+  const throttle = createThrottle(
+    startSaving,
+    {
+      debounceMs: options.throttling?.debounceMs ?? 0,
+      maxWaitMs: options.throttling?.maxWaitMs ?? 1000,
+    },
+    timers,
+  );
+
+  const scheduleSave = () => {
+    if (disposed) return;
+    dirty = true;
+    throttle.trigger();
+  };
+
+  // ---- other tabs ------------------------------------------------------------------------
+
+  let channel: Transport<unknown> | undefined;
+  let stopListening: Unsubscribe | undefined;
+  const receiveUpdates = crossTabSync?.receiveUpdates ?? true;
+  const broadcastSaves = crossTabSync?.broadcastSaves ?? true;
+
+  const send = (message: TabMessage) => {
+    if (!channel || disposed) return;
+    try {
+      channel.send(message);
+      if (message.type === 'snapshot') stats.broadcastsSent++;
+    } catch (error) {
+      fail(toStateSyncError(error, 'storage', 'broadcasting'), {
+        operation: 'save',
+        ...(message.type === 'snapshot' && { revision: message.snapshot.revision }),
+      });
+    }
+  };
+
+  const broadcast = (snapshot: SnapshotEnvelope<T>) => {
+    if (broadcastSaves) send({ kind: KIND, type: 'snapshot', from: self, snapshot });
+  };
+
+  /** A snapshot another tab holds: applied if newer than ours, in the same epoch. */
+  const receive = (incoming: SnapshotEnvelope<T>) =>
+    serially(async () => {
+      if (disposed) return;
+      stats.broadcastsReceived++;
+      const relation = relate(incoming, held);
+      const applied = relation === 'newer';
+      if (applied) {
+        try {
+          await inner.apply(incoming);
+        } catch (error) {
+          fail(toStateSyncError(error, 'apply_failed', 'applying a snapshot from another tab'), {
+            operation: 'receive',
+            revision: incoming.revision,
+          });
+          return;
+        }
+        stats.broadcastsApplied++;
+        hold(incoming, false);
+        scheduleSave();
+      }
+      emit({ type: 'received', ...stampOf(incoming), applied });
+    });
+
+  const onMessage = (raw: unknown) => {
+    if (typeof raw !== 'object' || raw === null || (raw as { kind?: unknown }).kind !== KIND) {
+      return;
+    }
+    const message = raw as Partial<TabMessage>;
+    if (message.from === self) return;
+    if (message.type === 'request') {
+      // Answer with what this tab holds once anything queued before the request is applied.
+      void serially(() => held && broadcast(held));
+      return;
+    }
+    if (message.type !== 'snapshot' || !receiveUpdates) return;
+    let snapshot: SnapshotEnvelope<T>;
+    try {
+      snapshot = parseSnapshot<T>((message as { snapshot?: unknown }).snapshot);
+    } catch (error) {
+      fail(toStateSyncError(error, 'protocol', 'invalid message from another tab'), {
+        operation: 'receive',
+      });
+      return;
+    }
+    void receive(snapshot);
+  };
+
+  if (crossTabSync) {
+    const { transport, channelName } = crossTabSync;
+    if (transport) channel = transport;
+    else if (typeof globalThis.BroadcastChannel === 'function') {
+      channel = createBroadcastChannelTransport(channelName, { logger });
+    }
+    if (channel) {
+      if (receiveUpdates || broadcastSaves) stopListening = channel.subscribe(onMessage);
+    } else if (receiveUpdates && storage.watch) {
+      // No BroadcastChannel: the storage event tells us what another tab saved.
+      stopListening = storage.watch((record) => {
+        void migrate(record, schemaVersion, options.migrations).then(
+          (data) => {
+            const snapshot: SnapshotEnvelope<T> = {
+              revision: record.meta.revision,
+              data: data as T,
+            };
+            if (record.meta.epoch !== undefined) snapshot.epoch = record.meta.epoch;
+            return receive(snapshot);
+          },
+          (error: unknown) =>
+            fail(toStateSyncError(error, 'storage', 'migrating'), {
+              operation: 'migrate',
+              revision: record.meta.revision,
+            }),
+        );
+      });
+    } else {
+      logger.warn('crossTabSync: no BroadcastChannel and no storage event here', {
+        channelName,
+      });
+    }
+  }
+
+  // ---- hydration -------------------------------------------------------------------------
+
+  const restore = async (): Promise<void> => {
+    let record: PersistedRecord<T> | undefined;
+    try {
+      record = await storage.load();
+    } catch (error) {
+      fail(toStateSyncError(error, 'storage', 'loading'), { operation: 'load' });
+      return;
+    }
+    if (!record) return;
+    const { meta } = record;
+    if (timers.now() - meta.savedAt > ttlMs) {
+      emit({ type: 'expired', savedAt: meta.savedAt });
+      try {
+        await storage.clear();
+      } catch (error) {
+        fail(toStateSyncError(error, 'storage', 'removing expired data'), { operation: 'clear' });
+      }
+      return;
+    }
+    let data: T;
+    try {
+      data = (await migrate(record, schemaVersion, options.migrations)) as T;
+    } catch (error) {
+      fail(toStateSyncError(error, 'storage', 'migrating'), {
+        operation: 'migrate',
+        revision: meta.revision,
+      });
+      return;
+    }
+    const snapshot: SnapshotEnvelope<T> = { revision: meta.revision, data };
+    if (meta.epoch !== undefined) snapshot.epoch = meta.epoch;
+    // Another tab (or the engine) may already have brought something newer.
+    if (relate(snapshot, held) !== 'newer') return;
+    try {
+      await inner.apply(snapshot);
+    } catch (error) {
+      fail(toStateSyncError(error, 'apply_failed', 'applying stored data'), {
+        operation: 'apply',
+        revision: meta.revision,
+      });
+      return;
+    }
+    hold(snapshot, true);
+    stats.hydrated = true;
+    const migrated = meta.schemaVersion !== schemaVersion;
+    emit({
+      type: 'hydrated',
+      ...stampOf(snapshot),
+      ...(migrated && { migratedFrom: meta.schemaVersion }),
+    });
+    // Store the migrated shape, so the next start need not migrate again.
+    if (migrated) scheduleSave();
+  };
+
+  const hydrate = () => {
+    hydration ??= serially(async () => {
+      if (!disposed) await restore();
+      if (crossTabSync?.requestOnStart ?? true) send({ kind: KIND, type: 'request', from: self });
+      return held && stampOf(held);
+    });
+    return hydration;
+  };
+
+  // ---- the applier the engine sees -------------------------------------------------------
+
+  const result: PersistenceApplier<T> = {
+    apply: (snapshot) =>
+      serially(async () => {
+        // Another tab already brought a newer revision of this epoch: keep it.
+        if (relate(snapshot, held) === 'older') return;
+        await inner.apply(snapshot);
+        stats.applies++;
+        hold(snapshot, true);
+        scheduleSave();
+        broadcast(snapshot);
+      }),
+
+    hydrate,
+
+    watchRevision(listener) {
+      const own = (stamp: RevisionStamp) => listener(stamp);
+      watchers.add(own);
+      return () => watchers.delete(own);
+    },
+
+    getSnapshot: () => held,
+
+    async flush() {
+      throttle.flush();
+      // Bounded: each pass saves the newest state, and only new applies add passes.
+      for (let pass = 0; pass < 100 && (saving || dirty); pass++) {
+        startSaving();
+        await saving;
+      }
+    },
+
+    async dispose({ flush = true } = {}) {
+      if (disposed) return;
+      if (flush) await result.flush();
+      disposed = true;
+      throttle.cancel();
+      stopListening?.();
+      stopListening = undefined;
+      if (!crossTabSync?.transport) channel?.close();
+      channel = undefined;
+      watchers.clear();
+      await saving;
+    },
+
+    async clear() {
+      await serially(async () => {
+        dirty = false;
+        throttle.cancel();
+        await saving;
+        try {
+          await storage.clear();
+        } catch (error) {
+          const typed = toStateSyncError(error, 'storage', 'clearing');
+          fail(typed, { operation: 'clear' });
+          throw typed;
+        }
+      });
+    },
+
+    subscribe(listener) {
+      const own = (event: PersistenceEvent) => listener(event);
+      listeners.add(own);
+      return () => listeners.delete(own);
+    },
+
+    getStats: () => ({ ...stats }),
+  };
+
+  const { applyPatch: innerPatch } = inner;
+  if (innerPatch) {
+    result.applyPatch = (patch) =>
+      serially(async () => {
+        if (relate(patch, held) === 'older') return;
+        if (!held || held.revision !== patch.base || relate(patch, held) === 'unrelated') {
+          // The engine repairs this by pulling a snapshot.
+          throw new StateSyncError(
+            'apply_failed',
+            `delta from ${patch.base} does not fit the held revision ${held?.revision ?? 'none'}`,
+          );
+        }
+        const data = applyPatch(held.data, patch.ops);
+        await innerPatch.call(inner, patch);
+        stats.patches++;
+        const snapshot: SnapshotEnvelope<T> = { revision: patch.revision, data };
+        const epoch = patch.epoch ?? held.epoch;
+        if (epoch !== undefined) snapshot.epoch = epoch;
+        hold(snapshot, true);
+        scheduleSave();
+        broadcast(snapshot);
+      });
+  }
+
+  return result;
+}
+
+function validate<T>(options: PersistenceApplierOptions<T>) {
+  const invalid = (message: string) => new StateSyncError('invalid_option', message);
+  const { storage, applier, schemaVersion, ttlMs, crossTabSync, migrations } = options;
+  for (const method of ['load', 'save', 'clear'] as const) {
+    if (typeof storage?.[method] !== 'function') {
+      throw invalid(`storage must have load, save and clear methods (missing ${method})`);
+    }
+  }
+  if (typeof applier?.apply !== 'function') throw invalid('applier must have an apply method');
+  if (schemaVersion !== undefined && !(Number.isInteger(schemaVersion) && schemaVersion >= 0)) {
+    throw invalid('schemaVersion must be a non-negative integer');
+  }
+  if (ttlMs !== undefined && !(ttlMs > 0)) throw invalid('ttlMs must be above 0');
+  if (crossTabSync && (typeof crossTabSync.channelName !== 'string' || !crossTabSync.channelName)) {
+    throw invalid('crossTabSync.channelName must be a non-empty string');
+  }
+  if (migrations !== undefined && (typeof migrations !== 'object' || migrations === null)) {
+    throw invalid('migrations must be an object of functions keyed by schema version');
+  }
+}
