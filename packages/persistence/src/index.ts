@@ -22,6 +22,7 @@ export type {
   PersistenceEvent,
   PersistenceOperation,
   PersistenceStats,
+  SaveGuard,
   SaveThrottlingOptions,
   StorageBackend,
 } from './types.js';

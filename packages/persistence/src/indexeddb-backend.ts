@@ -1,7 +1,7 @@
 import { StateSyncError } from '@statesync/core';
 import { decodeRecord, encodeRecord } from './record.js';
 import { storageError, toStorageError } from './storage-error.js';
-import type { StorageBackend } from './types.js';
+import type { PersistedRecord, StorageBackend } from './types.js';
 
 export interface IndexedDBBackendOptions {
   /** The key of the record in the object store; one per topic. */
@@ -149,8 +149,25 @@ export function createIndexedDBBackend<T>(options: IndexedDBBackendOptions): Sto
       const raw = await run('readonly', 'reading', (store) => store.get(key));
       return raw === undefined ? undefined : decodeRecord<T>(raw, where);
     },
-    async save(record) {
-      await run('readwrite', 'writing', (store) => store.put(encodeRecord(record), key));
+    async save(record, guard) {
+      let written = true;
+      await run('readwrite', 'writing', (store) => {
+        if (!guard) return store.put(encodeRecord(record), key);
+        // Read and write in one transaction: no other tab can write in between.
+        const read = store.get(key);
+        read.onsuccess = () => {
+          let stored: PersistedRecord<T> | undefined;
+          try {
+            stored = read.result === undefined ? undefined : decodeRecord<T>(read.result, where);
+          } catch {
+            // Unreadable: nothing worth keeping, the save replaces it.
+          }
+          if (stored && !guard(stored.meta)) written = false;
+          else store.put(encodeRecord(record), key);
+        };
+        return read;
+      });
+      return written;
     },
     async clear() {
       await run('readwrite', 'removing', (store) => store.delete(key));

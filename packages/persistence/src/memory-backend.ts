@@ -83,7 +83,7 @@ export function createMemoryBackend<T>(options: MemoryBackendOptions<T> = {}): M
       });
     },
 
-    save(record) {
+    save(record, guard) {
       const { failSave, maxBytes } = faults;
       let copy: EncodedRecord;
       try {
@@ -104,7 +104,10 @@ export function createMemoryBackend<T>(options: MemoryBackendOptions<T> = {}): M
             throw storageError('quota', `memory: record of ${size} bytes exceeds ${maxBytes}`);
           }
         }
+        // Checked when the write lands, so the check and the write are one step.
+        if (guard && stored && !guard(stored.meta)) return false;
         stored = copy;
+        return true;
       });
     },
 

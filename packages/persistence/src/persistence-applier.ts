@@ -17,6 +17,7 @@ import { migrate } from './migrate.js';
 import { relate, stampOf } from './record.js';
 import { storageError } from './storage-error.js';
 import type {
+  PersistedMeta,
   PersistedRecord,
   PersistenceApplier,
   PersistenceApplierOptions,
@@ -122,42 +123,43 @@ export function createPersistenceApplier<T>(
       meta: snapshot.epoch === undefined ? meta : { ...meta, epoch: snapshot.epoch },
       data: snapshot.data,
     };
-    let stored: PersistedRecord<T> | undefined;
-    try {
-      stored = await storage.load();
-    } catch {
-      // Unreadable (corrupt, foreign): nothing good to protect, the save replaces it.
-    }
-    if (stored) {
-      if (stored.meta.schemaVersion > schemaVersion) {
-        fail(
-          storageError(
-            'foreign',
-            `stored data has schema version ${stored.meta.schemaVersion}, newer than ${schemaVersion}; not overwritten`,
-          ),
-          { operation: 'save', revision: snapshot.revision },
-        );
-        return;
+    let refused: 'foreign' | 'skipped' | undefined;
+    let storedRevision = '';
+    const guard = (stored: PersistedMeta) => {
+      storedRevision = stored.revision;
+      if (stored.schemaVersion > schemaVersion) refused = 'foreign';
+      else {
+        const relation = relate(record.meta, stored);
+        // The same revision is saved again only to store it in a newer (migrated) shape.
+        const upgrade = relation === 'same' && stored.schemaVersion < schemaVersion;
+        if (relation === 'older' || (relation === 'same' && !upgrade)) refused = 'skipped';
       }
-      const relation = relate(record.meta, stored.meta);
-      if (relation === 'older' || relation === 'same') {
-        stats.savesSkipped++;
-        emit({
-          type: 'save-skipped',
-          revision: snapshot.revision,
-          storedRevision: stored.meta.revision,
-        });
-        return;
-      }
-    }
+      return refused === undefined;
+    };
+    let written: boolean | undefined;
     try {
-      await storage.save(record);
+      written = await storage.save(record, guard);
     } catch (error) {
       stats.saveErrors++;
       fail(toStateSyncError(error, 'storage', 'saving'), {
         operation: 'save',
         revision: snapshot.revision,
       });
+      return;
+    }
+    if (written === false || refused) {
+      if (refused === 'foreign') {
+        fail(
+          storageError(
+            'foreign',
+            `stored data has a schema version newer than ${schemaVersion}; not overwritten`,
+          ),
+          { operation: 'save', revision: snapshot.revision },
+        );
+      } else {
+        stats.savesSkipped++;
+        emit({ type: 'save-skipped', revision: snapshot.revision, storedRevision });
+      }
       return;
     }
     stats.saves++;

@@ -28,19 +28,29 @@ export interface PersistedRecord<T = unknown> {
 }
 
 /**
+ * Decides, from the metadata of the record stored right now, whether a save may replace it.
+ * The persistence applier passes one to every save; it refuses to replace a newer revision.
+ */
+export type SaveGuard = (stored: PersistedMeta) => boolean;
+
+/**
  * Where snapshots are kept. Three methods; implement them to persist anywhere.
  *
  * - `load` resolves `undefined` when nothing is stored, and rejects with a `StateSyncError`
  *   (`code: 'storage'`) when what is stored cannot be read (corrupt, foreign, unavailable).
  * - `save` replaces the stored record as a whole, or rejects and leaves the old one in place.
+ *   When a readable record is stored, it first asks `guard` with that record's metadata and
+ *   writes nothing if the answer is `false`, resolving `false`. Read and write should be one
+ *   atomic step (one IndexedDB transaction, one synchronous task), so that two tabs saving at
+ *   once cannot put an older revision over a newer one.
  * - `clear` removes the stored record.
  *
- * Ordering, metadata checks, TTL and migrations are done by the persistence applier, so a
- * custom backend gets them for free.
+ * Metadata checks, TTL and migrations are done by the persistence applier, so a custom backend
+ * gets them for free.
  */
 export interface StorageBackend<T = unknown> {
   load(): Promise<PersistedRecord<T> | undefined>;
-  save(record: PersistedRecord<T>): Promise<void>;
+  save(record: PersistedRecord<T>, guard?: SaveGuard): Promise<boolean | undefined>;
   clear(): Promise<void>;
   /**
    * Optional: calls `listener` when another tab replaced the stored record (the `storage`

@@ -78,7 +78,17 @@ function createWebStorageBackend<T>(
       return text === null ? undefined : parse(text);
     },
 
-    async save(record) {
+    async save(record, guard) {
+      if (guard) {
+        let stored: PersistedRecord<T> | undefined;
+        try {
+          const current = target().getItem(key);
+          stored = current === null ? undefined : parse(current);
+        } catch {
+          // Unreadable: nothing worth keeping, the save replaces it.
+        }
+        if (stored && !guard(stored.meta)) return false;
+      }
       let text: string;
       try {
         text = JSON.stringify(encodeRecord(record));
@@ -94,6 +104,7 @@ function createWebStorageBackend<T>(
       }
       lastText = text;
       lastRecord = record;
+      return true;
     },
 
     async clear() {
