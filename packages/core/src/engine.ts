@@ -1,6 +1,7 @@
 import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './errors.js';
 import { fetchRevision, fetchSnapshot } from './fetch-snapshot.js';
 import { noopLogger } from './logger.js';
+import { watchPageLifecycle } from './page-lifecycle.js';
 import { createRetryPolicy } from './retry.js';
 import { assertRevision, compareRevisions } from './revision.js';
 import { createStore } from './subscribable.js';
@@ -59,6 +60,12 @@ export interface RevisionSyncOptions<T> {
   initialRevision?: Revision;
   /** The epoch `initialRevision` belongs to. */
   initialEpoch?: Epoch;
+  /**
+   * In a browser page, check for missed changes when the page is restored from the back/forward
+   * cache, becomes visible, is resumed or comes back online (via `getRevision` if the provider
+   * has it, else by pulling a snapshot). @default true
+   */
+  resyncOnResume?: boolean;
   /** @default the platform's setTimeout and Date.now */
   timers?: Timers;
   /** Source of randomness for retry jitter. @default Math.random */
@@ -152,6 +159,7 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   let phase: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   let unsubscribe: Unsubscribe | undefined;
   let stopWatching: Unsubscribe | undefined;
+  let stopLifecycle: Unsubscribe | undefined;
   let startPromise: Promise<void> | undefined;
   let stopPromise: Promise<void> | undefined;
   /**
@@ -684,6 +692,12 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
           return;
         }
         unsubscribe = off;
+        if (options.resyncOnResume ?? true) {
+          stopLifecycle = watchPageLifecycle(() => {
+            if (debugging) logger.debug('page resumed, checking for changes');
+            startFetch(true);
+          });
+        }
         phase = 'running';
         logger.debug('subscribed');
         startFetch(true);
@@ -714,14 +728,14 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       for (const waiter of waiters) waiter.reject(error);
       waiters.clear();
       stopPromise = (async () => {
-        for (const off of [unsubscribe, stopWatching]) {
+        for (const off of [unsubscribe, stopWatching, stopLifecycle]) {
           try {
             off?.();
           } catch (thrown) {
             logger.warn('unsubscribe threw', { error: thrown });
           }
         }
-        unsubscribe = stopWatching = undefined;
+        unsubscribe = stopWatching = stopLifecycle = undefined;
         await Promise.allSettled([inFlight, applyQueue]);
         setStatus({ state: 'idle' });
         logger.debug('stopped');
