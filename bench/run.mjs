@@ -4,9 +4,10 @@
 //
 // A bench file exports `title` and `async run({ report })`; `report(result)` takes
 // `{ name, value, unit?, p99?, baseline: { name, value, unit?, p99? }, goal?, extra? }`:
-// `unit` is 'ns/op' or absent for a plain count, the ratio printed is value / baseline.value,
-// and `goal` is `{ max, of: 'value' | 'ratio' }`. Goals are printed, never asserted: a missed goal
-// does not fail the run, only a crashed or hung bench file does.
+// `unit` is 'ns/op', 'µs' (a latency; `p99` in µs too) or absent for a plain count, the ratio
+// printed is value / baseline.value (and p99 / baseline.p99 when both have a p99), and `goal`
+// is `{ max, of: 'value' | 'ratio' }`. Goals are printed, never asserted: a missed goal does
+// not fail the run, only a crashed or hung bench file does.
 import { fork } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -131,15 +132,22 @@ function finish(result) {
   const met = goal === undefined ? undefined : judged <= goal.max;
   const subject = formatMeasure(value, result.unit, p99);
   const reference = formatMeasure(baseline.value, baseline.unit, baseline.p99);
-  let text = `${name}: ${subject} (ratio ${formatRatio(ratio)}× ${baseline.name}: ${reference})`;
+  const p99Ratio = p99 !== undefined && baseline.p99 !== undefined ? p99 / baseline.p99 : undefined;
+  const ratios =
+    `ratio ${formatRatio(ratio)}×` +
+    (p99Ratio === undefined ? '' : `, p99 ${formatRatio(p99Ratio)}×`);
+  let text = `${name}: ${subject} (${ratios} ${baseline.name}: ${reference})`;
   if (goal) {
     text += ` goal ≤ ${goal.max}${goal.of === 'ratio' ? '×' : ''} ${met ? 'met' : 'MISSED'}`;
   }
-  return { text, result: { ...result, ratio, met } };
+  return { text, result: { ...result, ratio, p99Ratio, met } };
 }
 
-/** `1.23 µs/op, p99 4.56 µs` for times in ns, `10,000` for plain counts. */
+/** `1.23 µs/op, p99 4.56 µs` for ns/op, `123 µs, p99 456 µs` for µs, `10,000` for counts. */
 function formatMeasure(value, unit, p99) {
+  if (unit === 'µs') {
+    return `${formatNs(value * 1e3)}${p99 === undefined ? '' : `, p99 ${formatNs(p99 * 1e3)}`}`;
+  }
   if (unit !== 'ns/op') return value.toLocaleString('en-US');
   return `${formatNs(value)}/op${p99 === undefined ? '' : `, p99 ${formatNs(p99)}`}`;
 }

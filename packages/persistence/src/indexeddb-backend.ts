@@ -30,6 +30,7 @@ export function createIndexedDBBackend<T>(options: IndexedDBBackendOptions): Sto
     }
   }
   const where = `IndexedDB ${databaseName}/${storeName}["${key}"]`;
+  /** The open (or opening) connection; dropped when it closes, so the next call reopens. */
   let connection: Promise<IDBDatabase> | undefined;
 
   const openRequest = (factory: IDBFactory, version?: number) =>
@@ -93,26 +94,25 @@ export function createIndexedDBBackend<T>(options: IndexedDBBackendOptions): Sto
       db.close();
       db = await openRequest(factory, next);
     }
-    const forget = () => {
-      db.close();
-      if (connection === opened) connection = undefined;
-    };
-    // Let another tab upgrade the database instead of blocking it; reopen on the next call.
-    db.onversionchange = forget;
-    db.onclose = forget;
     return db;
   };
-  let opened: Promise<IDBDatabase> | undefined;
 
   const open = () => {
-    if (!connection) {
-      opened = connect();
-      connection = opened;
-      opened.catch(() => {
-        if (connection === opened) connection = undefined;
-      });
-    }
-    return connection;
+    if (connection) return connection;
+    const opening = connect();
+    const forget = () => {
+      if (connection === opening) connection = undefined;
+    };
+    connection = opening;
+    opening.then((db) => {
+      // Let another tab upgrade the database instead of blocking it; reopen on the next call.
+      db.onversionchange = () => {
+        db.close();
+        forget();
+      };
+      db.onclose = forget;
+    }, forget);
+    return opening;
   };
 
   const run = async <R>(

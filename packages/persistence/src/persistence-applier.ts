@@ -382,8 +382,9 @@ export function createPersistenceApplier<T>(
         await inner.apply(snapshot);
         stats.applies++;
         hold(snapshot, true);
-        scheduleSave();
+        // Other tabs first: the save may take a while (it reads what is stored first).
         broadcast(snapshot);
+        scheduleSave();
       }),
 
     hydrate,
@@ -461,8 +462,8 @@ export function createPersistenceApplier<T>(
         const epoch = patch.epoch ?? held.epoch;
         if (epoch !== undefined) snapshot.epoch = epoch;
         hold(snapshot, true);
-        scheduleSave();
         broadcast(snapshot);
+        scheduleSave();
       });
   }
 
