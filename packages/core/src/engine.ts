@@ -628,7 +628,11 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     }
   };
 
-  /** A revision the applier reached by itself; epoch switches are left to the authority. */
+  /**
+   * A revision the applier reached by itself. Within the held epoch it is adopted; another
+   * epoch is only an announcement (a sibling may have seen the authority restart), so the
+   * engine pulls and lets the authority confirm it.
+   */
   const adopt = (raw: RevisionStamp) => {
     if (isStopped()) return;
     let stamp: RevisionStamp;
@@ -640,10 +644,13 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       });
       return;
     }
+    if (!isAhead(stamp.revision, stamp.epoch)) return;
     if (local?.epoch !== undefined && stamp.epoch !== undefined && stamp.epoch !== local.epoch) {
+      want(stamp.revision, stamp.epoch);
+      schedule();
       return;
     }
-    if (isAhead(stamp.revision, stamp.epoch)) commit(stamp.revision, stamp.epoch);
+    commit(stamp.revision, stamp.epoch);
   };
 
   return {

@@ -94,8 +94,9 @@ export interface SnapshotApplier<T> {
   hydrate?(): RevisionStamp | undefined | Promise<RevisionStamp | undefined>;
   /**
    * Tells the engine about revisions the applier reached on its own (e.g. a snapshot another
-   * tab sent), so they are not fetched again. Only revisions of the epoch the engine holds are
-   * taken; `start()` subscribes and `stop()` unsubscribes.
+   * tab sent), so they are not fetched again. Revisions of the epoch the engine holds are
+   * adopted; one of another epoch counts as an announcement, which the engine pulls to confirm.
+   * `start()` subscribes and `stop()` unsubscribes.
    */
   watchRevision?(listener: (stamp: RevisionStamp) => void): Unsubscribe;
 }

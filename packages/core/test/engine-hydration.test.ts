@@ -196,10 +196,23 @@ describe('watchRevision()', () => {
     expect(ctx.pulls).toBe(1);
   });
 
-  it('ignores stamps of another epoch, older revisions and malformed stamps', async () => {
+  it('takes a stamp of another epoch as an announcement and pulls to confirm it', async () => {
     const ctx = setup(undefined, snap('5', 'e1'));
     await ctx.handle.start();
-    ctx.restore.reached({ revision: '9', epoch: 'e2' });
+    ctx.snapshots.set(snap('2', 'e2'));
+    ctx.restore.reached({ revision: '2', epoch: 'e2' });
+    // Not adopted as is: the authority has to confirm the new epoch.
+    expect(ctx.handle.status.getState()).toMatchObject({ localRevision: '5', epoch: 'e1' });
+    await ctx.clock.flush();
+    // The first pull plus the announced one, and one more confirming the epoch switch.
+    expect(ctx.pulls).toBe(3);
+    expect(ctx.restore.applied).toEqual(['5', '2']);
+    expect(ctx.handle.status.getState()).toMatchObject({ localRevision: '2', epoch: 'e2' });
+  });
+
+  it('ignores older revisions and malformed stamps', async () => {
+    const ctx = setup(undefined, snap('5', 'e1'));
+    await ctx.handle.start();
     ctx.restore.reached({ revision: '4', epoch: 'e1' });
     ctx.restore.reached({ revision: 'x' } as RevisionStamp);
     expect(ctx.handle.status.getState()).toMatchObject({ localRevision: '5', epoch: 'e1' });

@@ -145,6 +145,7 @@ export function createIndexedDBBackend<T>(options: IndexedDBBackendOptions): Sto
   };
 
   return {
+    shared: true,
     async load() {
       const raw = await run('readonly', 'reading', (store) => store.get(key));
       return raw === undefined ? undefined : decodeRecord<T>(raw, where);

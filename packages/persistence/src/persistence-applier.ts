@@ -24,6 +24,7 @@ import type {
   PersistenceErrorContext,
   PersistenceEvent,
   PersistenceStats,
+  StorageBackend,
 } from './types.js';
 
 /** What tabs say to each other on the channel. */
@@ -46,8 +47,10 @@ const KIND = 'statesync.persistence';
 export function createPersistenceApplier<T>(
   options: PersistenceApplierOptions<T>,
 ): PersistenceApplier<T> {
-  const { storage, applier: inner, crossTabSync, onPersistenceError } = options;
+  const { applier: inner, crossTabSync, onPersistenceError } = options;
   validate(options);
+  // Stored data is this app's own earlier state; its type is the applier's.
+  const storage = options.storage as StorageBackend<T>;
   const schemaVersion = options.schemaVersion ?? 1;
   const ttlMs = options.ttlMs ?? Number.POSITIVE_INFINITY;
   const timers = options.timers ?? defaultTimers;
@@ -225,13 +228,22 @@ export function createPersistenceApplier<T>(
     if (broadcastSaves) send({ kind: KIND, type: 'snapshot', from: self, snapshot });
   };
 
-  /** A snapshot another tab holds: applied if newer than ours, in the same epoch. */
+  /**
+   * A snapshot another tab holds: applied if newer than ours, in the same epoch. One of another
+   * epoch goes to the engine, which asks the authority which epoch is live; without an engine
+   * to ask, the sibling's snapshot is the best this tab can get.
+   */
   const receive = (incoming: SnapshotEnvelope<T>) =>
     serially(async () => {
       if (disposed) return;
       stats.broadcastsReceived++;
       const relation = relate(incoming, held);
-      const applied = relation === 'newer';
+      const confirmByEngine = relation === 'unrelated' && watchers.size > 0;
+      const applied = relation === 'newer' || (relation === 'unrelated' && !confirmByEngine);
+      if (confirmByEngine) {
+        const stamp = stampOf(incoming);
+        for (const watcher of [...watchers]) watcher(stamp);
+      }
       if (applied) {
         try {
           await inner.apply(incoming);
@@ -244,7 +256,8 @@ export function createPersistenceApplier<T>(
         }
         stats.broadcastsApplied++;
         hold(incoming, false);
-        scheduleSave();
+        // On storage every tab shares, the tab that sent it saves it.
+        if (!storage.shared) scheduleSave();
       }
       emit({ type: 'received', ...stampOf(incoming), applied });
     });

@@ -53,6 +53,12 @@ export interface StorageBackend<T = unknown> {
   save(record: PersistedRecord<T>, guard?: SaveGuard): Promise<boolean | undefined>;
   clear(): Promise<void>;
   /**
+   * Optional: `true` when every tab of the origin reads the same record (localStorage,
+   * IndexedDB). Snapshots received from other tabs are then not saved again: the tab that
+   * applied them saves them.
+   */
+  readonly shared?: boolean;
+  /**
    * Optional: calls `listener` when another tab replaced the stored record (the `storage`
    * event of Web Storage). Cross-tab sync falls back to it when BroadcastChannel is missing.
    */
@@ -95,7 +101,12 @@ export interface SaveThrottlingOptions {
 export type Migration = (data: unknown) => unknown | Promise<unknown>;
 
 export interface PersistenceApplierOptions<T> {
-  storage: StorageBackend<T>;
+  /**
+   * Where snapshots are kept. `T` comes from `applier`, so `createLocalStorageBackend({ key })`
+   * needs no type argument: stored data is whatever this app saved earlier (migrations cover
+   * older shapes), not something a backend can check.
+   */
+  storage: StorageBackend<NoInfer<T>> | StorageBackend<unknown>;
   /** The applier that writes into your state (store, signal, DOM...). */
   applier: SnapshotApplier<T>;
   crossTabSync?: CrossTabSyncOptions;

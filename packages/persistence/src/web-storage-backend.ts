@@ -68,6 +68,8 @@ function createWebStorageBackend<T>(
   };
 
   return {
+    // localStorage is one record for the whole origin; sessionStorage one per tab.
+    shared: area === 'localStorage',
     async load() {
       let text: string | null;
       try {

@@ -487,22 +487,51 @@ describe('createPersistenceApplier: cross-tab sync', () => {
     expect(seen).toEqual([{ revision: '4', epoch: 'e1' }]);
   });
 
-  it('ignores older snapshots and snapshots of another epoch', async () => {
+  it('ignores older snapshots; one of another epoch goes to the engine to confirm', async () => {
     const hub = createMemoryHub();
     // A does not listen, so B's state cannot move A past the older revision it sends.
     const a = setup({
       crossTabSync: { channelName: 'c', transport: hub.connect(), receiveUpdates: false },
     });
     const b = setup({ crossTabSync: { channelName: 'c', transport: hub.connect() } });
+    const announced: unknown[] = [];
+    b.applier.watchRevision?.((stamp) => announced.push(stamp));
     await b.applier.apply(snap('5', 'mine', 'e1'));
     await a.applier.apply(snap('4', 'older', 'e1'));
     await a.applier.apply(snap('9', 'other', 'e2'));
     await settle();
     expect(b.target.applied).toEqual(['5']);
+    expect(announced).toEqual([{ revision: '9', epoch: 'e2' }]);
     expect(b.events.filter((e) => e.type === 'received')).toEqual([
       { type: 'received', revision: '4', epoch: 'e1', applied: false },
       { type: 'received', revision: '9', epoch: 'e2', applied: false },
     ]);
+  });
+
+  it('without an engine to confirm, takes a sibling snapshot of another epoch', async () => {
+    const hub = createMemoryHub();
+    const a = setup({ crossTabSync: { channelName: 'c', transport: hub.connect() } });
+    const b = setup({ crossTabSync: { channelName: 'c', transport: hub.connect() } });
+    await b.applier.apply(snap('5', 'old', 'e1'));
+    await settle();
+    await a.applier.apply(snap('1', 'restarted', 'e2'));
+    await settle();
+    expect(b.applier.getSnapshot()).toEqual(snap('1', 'restarted', 'e2'));
+  });
+
+  it('does not save a received snapshot again on storage all tabs share', async () => {
+    const hub = createMemoryHub();
+    const shared = createMemoryBackend<Settings>();
+    const storage = Object.assign(Object.create(shared) as typeof shared, { shared: true });
+    const a = setup({ storage, crossTabSync: { channelName: 'c', transport: hub.connect() } });
+    const b = setup({ storage, crossTabSync: { channelName: 'c', transport: hub.connect() } });
+    await a.applier.apply(snap('3'));
+    await settle();
+    await a.applier.flush();
+    await b.applier.flush();
+    expect(b.target.applied).toEqual(['3']);
+    expect(b.applier.getStats()).toMatchObject({ saves: 0, savesSkipped: 0 });
+    expect(shared.counts.save).toBe(1);
   });
 
   it('applies received snapshots in order, one at a time', async () => {
