@@ -107,10 +107,10 @@ export function createPersistenceApplier<T>(
     return run;
   };
 
-  /** Records that this tab now holds `snapshot`, and tells the engine when it did not bring it. */
-  const hold = (snapshot: SnapshotEnvelope<T>, fromEngine: boolean) => {
+  /** Records that this tab now holds `snapshot`; `announce` tells the engine (it did not bring it). */
+  const hold = (snapshot: SnapshotEnvelope<T>, announce = false) => {
     held = snapshot;
-    if (fromEngine) return;
+    if (!announce) return;
     const stamp = stampOf(snapshot);
     for (const watcher of [...watchers]) watcher(stamp);
   };
@@ -255,7 +255,7 @@ export function createPersistenceApplier<T>(
           return;
         }
         stats.broadcastsApplied++;
-        hold(incoming, false);
+        hold(incoming, true);
         // On storage every tab shares, the tab that sent it saves it.
         if (!storage.shared) scheduleSave();
       }
@@ -364,7 +364,7 @@ export function createPersistenceApplier<T>(
       });
       return;
     }
-    hold(snapshot, true);
+    hold(snapshot);
     stats.hydrated = true;
     const migrated = meta.schemaVersion !== schemaVersion;
     emit({
@@ -394,7 +394,7 @@ export function createPersistenceApplier<T>(
         if (relate(snapshot, held) === 'older') return;
         await inner.apply(snapshot);
         stats.applies++;
-        hold(snapshot, true);
+        hold(snapshot);
         // Other tabs first: the save may take a while (it reads what is stored first).
         broadcast(snapshot);
         scheduleSave();
@@ -474,7 +474,7 @@ export function createPersistenceApplier<T>(
         const snapshot: SnapshotEnvelope<T> = { revision: patch.revision, data };
         const epoch = patch.epoch ?? held.epoch;
         if (epoch !== undefined) snapshot.epoch = epoch;
-        hold(snapshot, true);
+        hold(snapshot);
         broadcast(snapshot);
         scheduleSave();
       });
