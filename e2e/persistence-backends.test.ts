@@ -182,6 +182,44 @@ describe('storage backends in Chromium', () => {
     });
   });
 
+  it.each(['local', 'idb'] as const)(
+    '%s: a throwing migration is a typed error and the stored copy stays as it was',
+    async (kind) => {
+      const result = await inPage<Record<string, unknown>>(
+        page,
+        kind,
+        'migrating',
+        `
+        await backend.save(arg);
+        const errors = [];
+        const applied = [];
+        const applier = p.createPersistenceApplier({
+          storage: backend,
+          applier: { apply: (snapshot) => void applied.push(snapshot.revision) },
+          schemaVersion: 3,
+          migrations: {
+            3: () => {
+              throw new Error('cannot read v2 settings');
+            },
+          },
+          onPersistenceError: (error, context) =>
+            errors.push({ code: error.code, reason: error.reason, operation: context.operation }),
+        });
+        const hydrated = await applier.hydrate();
+        await applier.dispose();
+        return { hydrated: hydrated ?? null, applied, errors, stored: await backend.load() };
+      `,
+        record('5'),
+      );
+      expect(result).toEqual({
+        hydrated: null,
+        applied: [],
+        errors: [{ code: 'storage', reason: 'migration', operation: 'migrate' }],
+        stored: record('5'),
+      });
+    },
+  );
+
   it('localStorage: quota exceeded is a typed error and the previous copy survives', async () => {
     const result = await inPage<Record<string, unknown>>(
       page,
