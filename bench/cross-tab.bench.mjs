@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { launchBrowser } from './browser.mjs';
+import { launchBrowser } from '../e2e/harness/launch-browser.mjs';
 import { median, percentile } from './measure.mjs';
 
 export const title = 'cross-tab propagation, tab A → tab B in headless Chromium (wall time)';

@@ -3,7 +3,7 @@ export {
   type ConsoleErrors,
   collectConsoleErrors,
 } from './console-errors.js';
-export { CHROMIUM_PATH, launchBrowser } from './launch-browser.js';
+export { CHROMIUM_PATH, launchBrowser } from './launch-browser.mjs';
 export { openTabs } from './open-tabs.js';
 export {
   type RouteHandler,

@@ -1,8 +1,8 @@
-// Headless Chromium for the browser benches: the same launch as e2e/harness/launch-browser.ts,
-// which is TypeScript and not built, so a .mjs bench cannot import it. Never downloads a browser.
+// The one way statesync's browser tests and benches start Chromium. Plain JavaScript (typed by
+// launch-browser.d.mts) so that bench/*.mjs can import it without a build. Never downloads a
+// browser: `npm test` and `npm run bench` install Debian's chromium when it is missing.
 import { chromium } from 'playwright-core';
 
-/** Debian's Chromium; `npm run bench` installs it when missing (scripts/ensure-deps.mjs). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const QUIET_FLAGS = [
@@ -14,7 +14,7 @@ const QUIET_FLAGS = [
   '--no-first-run',
 ];
 
-/** Launches headless Chromium from {@link CHROMIUM_PATH}; close it when done. */
+/** @type {import('./launch-browser.d.mts').launchBrowser} */
 export function launchBrowser(options = {}) {
   return chromium.launch({
     headless: true,
