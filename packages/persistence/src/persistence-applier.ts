@@ -286,39 +286,56 @@ export function createPersistenceApplier<T>(
     void receive(snapshot);
   };
 
+  /** A record another tab wrote: taken as a snapshot when there is no channel to hear it on. */
+  const fromStorage = (record: PersistedRecord<T>) =>
+    migrate(record, schemaVersion, options.migrations).then(
+      (data) => {
+        const snapshot: SnapshotEnvelope<T> = { revision: record.meta.revision, data: data as T };
+        if (record.meta.epoch !== undefined) snapshot.epoch = record.meta.epoch;
+        return receive(snapshot);
+      },
+      (error: unknown) =>
+        fail(toStateSyncError(error, 'storage', 'migrating'), {
+          operation: 'migrate',
+          revision: record.meta.revision,
+        }),
+    );
+
+  /**
+   * Web Storage is not atomic across tabs: two tabs can both check, then both write, and the
+   * older write may land last. The tab holding the newer state hears of it (the storage event)
+   * and writes its state back, so storage never stays behind.
+   */
+  const repairIfBehind = (record: PersistedRecord<T>) =>
+    serially(() => {
+      if (disposed || !held || relate(record.meta, held) !== 'older') return;
+      logger.debug('storage went behind, saving again', { revision: held.revision });
+      scheduleSave();
+    });
+
   if (crossTabSync) {
     const { transport, channelName } = crossTabSync;
     if (transport) channel = transport;
     else if (typeof globalThis.BroadcastChannel === 'function') {
       channel = createBroadcastChannelTransport(channelName, { logger });
     }
-    if (channel) {
-      if (receiveUpdates || broadcastSaves) stopListening = channel.subscribe(onMessage);
-    } else if (receiveUpdates && storage.watch) {
-      // No BroadcastChannel: the storage event tells us what another tab saved.
-      stopListening = storage.watch((record) => {
-        void migrate(record, schemaVersion, options.migrations).then(
-          (data) => {
-            const snapshot: SnapshotEnvelope<T> = {
-              revision: record.meta.revision,
-              data: data as T,
-            };
-            if (record.meta.epoch !== undefined) snapshot.epoch = record.meta.epoch;
-            return receive(snapshot);
-          },
-          (error: unknown) =>
-            fail(toStateSyncError(error, 'storage', 'migrating'), {
-              operation: 'migrate',
-              revision: record.meta.revision,
-            }),
-        );
-      });
-    } else {
+    if (channel && (receiveUpdates || broadcastSaves)) {
+      stopListening = channel.subscribe(onMessage);
+    } else if (!channel && !storage.watch) {
       logger.warn('crossTabSync: no BroadcastChannel and no storage event here', {
         channelName,
       });
     }
   }
+  // No channel: the storage event is how this tab hears what the others saved.
+  const storageIsTheChannel = crossTabSync !== undefined && !channel && receiveUpdates;
+  const stopWatchingStorage =
+    storage.watch && (storage.shared || storageIsTheChannel)
+      ? storage.watch((record) => {
+          if (storageIsTheChannel) void fromStorage(record);
+          if (storage.shared) void repairIfBehind(record);
+        })
+      : undefined;
 
   // ---- hydration -------------------------------------------------------------------------
 
@@ -425,6 +442,7 @@ export function createPersistenceApplier<T>(
       disposed = true;
       throttle.cancel();
       stopListening?.();
+      stopWatchingStorage?.();
       stopListening = undefined;
       if (!crossTabSync?.transport) channel?.close();
       channel = undefined;

@@ -18,6 +18,7 @@ import {
   type PersistenceApplierOptions,
   type PersistenceErrorContext,
   type PersistenceEvent,
+  type StorageBackend,
 } from '../src/index.js';
 
 type Settings = { theme: string; size: number };
@@ -517,6 +518,45 @@ describe('createPersistenceApplier: cross-tab sync', () => {
     await a.applier.apply(snap('1', 'restarted', 'e2'));
     await settle();
     expect(b.applier.getSnapshot()).toEqual(snap('1', 'restarted', 'e2'));
+  });
+
+  it("writes its newer state back when a sibling's older write landed last", async () => {
+    // Web Storage checks and writes are not atomic across tabs; the storage event tells.
+    const memory = createMemoryBackend<Settings>();
+    let siblingWrote: ((record: PersistedRecord<Settings>) => void) | undefined;
+    const storage: StorageBackend<Settings> = {
+      load: memory.load,
+      save: memory.save,
+      clear: memory.clear,
+      shared: true,
+      watch(listener) {
+        siblingWrote = listener;
+        return () => {
+          siblingWrote = undefined;
+        };
+      },
+    };
+    const { applier, events } = setup({ storage });
+    await applier.apply(snap('9'));
+    await applier.flush();
+    // A sibling that checked before this tab wrote 9 now writes 8 over it.
+    const older = { meta: { revision: '8', schemaVersion: 1, savedAt: 0 }, data: snap('8').data };
+    await memory.save(older);
+    siblingWrote?.(older);
+    await applier.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    await applier.flush();
+    expect(memory.peek()?.meta.revision).toBe('9');
+    expect(events.filter((e) => e.type === 'saved')).toHaveLength(2);
+    // A newer write by a sibling is left alone.
+    siblingWrote?.({
+      meta: { revision: '10', schemaVersion: 1, savedAt: 0 },
+      data: snap('10').data,
+    });
+    await applier.flush();
+    expect(events.filter((e) => e.type === 'saved')).toHaveLength(2);
+    await applier.dispose();
+    expect(siblingWrote).toBeUndefined();
   });
 
   it('does not save a received snapshot again on storage all tabs share', async () => {
