@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
+  closeTab,
   loadStored,
   openTab,
   readView,
@@ -93,6 +94,56 @@ describe('@statesync/persistence across tabs', () => {
     }
   });
 
+  it.each([
+    { backend: 'local', shared: true },
+    { backend: 'idb', shared: true },
+    { backend: 'session', shared: false },
+  ] as const)(
+    '$backend: a tab saves what it received from a sibling only if its storage is its own (shared: $shared)',
+    async ({ backend, shared }) => {
+      const { context, server } = suite;
+      // b hears of changes only from a, so everything b saves, it saves because a sent it.
+      const a = await openTab(context, server, { tab: 'a', backend });
+      const b = await openTab(context, server, { tab: 'b', backend, sse: 'off' });
+      await converge([a, b], server.authority.getRevision());
+      await Promise.all([a, b].map((tab) => tab.evaluate(() => window.fixture.flush())));
+      const before = { a: (await readView(a)).stats, b: (await readView(b)).stats };
+
+      let last = '';
+      for (const theme of ['dark', 'light', 'dark'] as const) {
+        last = (await a.evaluate((value) => window.fixture.write({ theme: value }), theme))
+          .revision;
+        await converge([a, b], last);
+      }
+      await Promise.all([a, b].map((tab) => tab.evaluate(() => window.fixture.flush())));
+      await settle();
+
+      const after = { a: (await readView(a)).stats, b: (await readView(b)).stats };
+      const delta = (tab: 'a' | 'b', stat: string) =>
+        (after[tab][stat] as number) - (before[tab][stat] as number);
+      console.info(
+        `${backend}: saves during 3 writes, sender a = ${delta('a', 'saves')}, receiver b = ${delta('b', 'saves')}`,
+      );
+      expect(delta('b', 'broadcastsApplied')).toBe(3);
+      expect(delta('b', 'applies')).toBe(0);
+      expect(delta('a', 'saves')).toBeGreaterThan(0);
+      if (shared) {
+        // One record for the origin: the sender saved it, the receiver does not write it again
+        // (not even an attempt the guard would refuse).
+        expect(delta('b', 'saves')).toBe(0);
+        expect(delta('b', 'savesSkipped')).toBe(0);
+      } else {
+        // sessionStorage is the tab's own: only b can keep what b shows.
+        expect(delta('b', 'saves')).toBeGreaterThan(0);
+      }
+      const stored = await loadStored(b);
+      expect(stored.record?.meta.revision).toBe(last);
+      expect(stored.record?.data).toEqual(server.authority.getData());
+      expect(server.requests('b').snapshot).toBeLessThanOrEqual(1);
+      for (const tab of [a, b]) expect((await readView(tab)).errors).toEqual([]);
+    },
+  );
+
   it('a reloaded tab paints the stored revision first and fetches nothing when nothing changed', async () => {
     const { context, server } = suite;
     const a = await openTab(context, server, { tab: 'a' });
@@ -124,7 +175,7 @@ describe('@statesync/persistence across tabs', () => {
     const reply = await a.evaluate(() => window.fixture.write({ note: 'saved' }));
     await waitUntilCurrent(a, server);
     await a.evaluate(() => window.fixture.flush());
-    await a.close();
+    await closeTab(a, server, 'a');
 
     const missed = server.authority.update((state) => ({
       ...state,
@@ -157,10 +208,20 @@ describe('@statesync/persistence across tabs', () => {
     const a = await openTab(context, server, { tab: 'a' });
     const b = await openTab(context, server, { tab: 'b' });
     for (const theme of ['dark', 'light', 'dark'] as const) {
-      await b.evaluate((value) => window.fixture.write({ theme: value }), theme);
+      const { revision } = await b.evaluate(
+        (value) => window.fixture.write({ theme: value }),
+        theme,
+      );
+      await converge([a, b], revision);
+      // Tabs show a revision a moment before storage holds it (they broadcast before saving).
+      // One write at a time: two tabs saving two revisions at once on localStorage may leave the
+      // older one stored, which is not what this test is about.
+      await waitFor(async () => (await loadStored(a)).record?.meta.revision === revision, {
+        timeoutMs: 5_000,
+        message: `storage to hold revision ${revision}`,
+      });
     }
     const current = server.authority.getRevision();
-    await converge([a, b], current);
     server.resetRequests();
 
     const c = await openTab(context, server, { tab: 'c' });
@@ -219,6 +280,53 @@ describe('@statesync/persistence across tabs', () => {
     expect(server.requests('b').snapshot).toBe(0);
   });
 
+  it('a tab that never hears from the server follows a restart through its sibling', async () => {
+    const { context, server } = suite;
+    // a listens to the server; b has no event stream, only its engine's provider and a.
+    const a = await openTab(context, server, { tab: 'a' });
+    const b = await openTab(context, server, { tab: 'b', sse: 'off' });
+    for (const note of ['one', 'two', 'three']) {
+      await a.evaluate((value) => window.fixture.write({ note: value }), note);
+    }
+    await converge([a, b], '3');
+    const oldEpoch = server.authority.getEpoch();
+    expect((await readView(b)).epoch).toBe(oldEpoch);
+    expect(server.openStreams('b')).toBe(0);
+    server.resetRequests();
+
+    const restart = server.authority.restart({
+      data: { theme: 'dark', counter: 0, note: 'after the restart', writers: {} },
+    });
+    expect(restart.revision).toBe('0');
+    const reply = await a.evaluate(() => window.fixture.write({ note: 'first of the new epoch' }));
+    expect(reply).toEqual({ revision: '1', epoch: restart.epoch });
+
+    // Revision 1 of the new epoch is below 3 of the old one: only the epoch tells them apart.
+    await converge([a, b], reply.revision);
+    const view = await waitFor(
+      async () => {
+        const current = await readView(b);
+        return current.epoch === restart.epoch && current.localRevision === reply.revision
+          ? current
+          : undefined;
+      },
+      { message: "b's engine to hold the new epoch" },
+    );
+    expect(shown(view)).toEqual(serverShown(server));
+    expect(shown(await readView(a))).toEqual(serverShown(server));
+    await settle();
+    // a's snapshot of the new epoch reached b as an announcement, not as data: b's engine pulled
+    // it from the server (1), and, like every switch to another epoch, confirmed it with one more
+    // pull (2, core README "Epochs"). The write after it is in the epoch b now holds, so a's
+    // snapshot of it is applied as is, with no pull. No revision probe: b neither started nor resumed.
+    expect(server.requests('b')).toMatchObject({ snapshot: 2, revision: 0, events: 0 });
+    expect((await readView(b)).errors).toEqual([]);
+    await waitFor(async () => (await loadStored(b)).record?.meta.epoch === restart.epoch, {
+      timeoutMs: 5_000,
+      message: 'storage to hold the new epoch',
+    });
+  });
+
   it('a tab reopened after the server restarted leaves the old epoch for the new one', async () => {
     const { context, server } = suite;
     const a = await openTab(context, server, { tab: 'a' });
@@ -228,7 +336,7 @@ describe('@statesync/persistence across tabs', () => {
     await waitUntilCurrent(a, server);
     await a.evaluate(() => window.fixture.flush());
     const old = { revision: server.authority.getRevision(), epoch: server.authority.getEpoch() };
-    await a.close();
+    await closeTab(a, server, 'a');
 
     // Restarted with a counter below the stored one: only the epoch says the stored copy is old.
     const restart = server.authority.restart({
