@@ -674,13 +674,6 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       startPromise = (async () => {
         if (applier.hydrate) await hydrate(applier.hydrate.bind(applier));
         if (isStopped()) return;
-        if (applier.watchRevision) {
-          try {
-            stopWatching = applier.watchRevision(adopt);
-          } catch (thrown) {
-            report('start', toStateSyncError(thrown, 'apply_failed', 'watchRevision() threw'), {});
-          }
-        }
         let off: Unsubscribe;
         try {
           off = await subscriber.subscribe(handleEvent);
@@ -699,6 +692,14 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
           return;
         }
         unsubscribe = off;
+        // Only once subscribed: a start() that failed to subscribe may be called again.
+        if (applier.watchRevision) {
+          try {
+            stopWatching = applier.watchRevision(adopt);
+          } catch (thrown) {
+            report('start', toStateSyncError(thrown, 'apply_failed', 'watchRevision() threw'), {});
+          }
+        }
         if (options.resyncOnResume ?? true) {
           stopLifecycle = watchPageLifecycle(() => {
             if (debugging) logger.debug('page resumed, checking for changes');

@@ -219,6 +219,20 @@ describe('watchRevision()', () => {
     expect(ctx.errors.codes()).toEqual(['protocol:protocol']);
   });
 
+  it('watches only once subscribed, so a start() retried after a failed subscribe watches once', async () => {
+    const ctx = setup(undefined, snap('5'), {
+      subscriber: {
+        subscribe: () => {
+          throw new Error('offline');
+        },
+      },
+    });
+    await expect(ctx.handle.start()).rejects.toMatchObject({ code: 'subscribe_failed' });
+    expect(ctx.restore.watching).toBe(false);
+    await expect(ctx.handle.start()).rejects.toMatchObject({ code: 'subscribe_failed' });
+    expect(ctx.restore.watches).toBe(0);
+  });
+
   it('stops watching on stop()', async () => {
     const ctx = setup(undefined, snap('5'));
     await ctx.handle.start();

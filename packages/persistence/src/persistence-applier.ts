@@ -217,8 +217,8 @@ export function createPersistenceApplier<T>(
       channel.send(message);
       if (message.type === 'snapshot') stats.broadcastsSent++;
     } catch (error) {
-      fail(toStateSyncError(error, 'storage', 'broadcasting'), {
-        operation: 'save',
+      fail(toStateSyncError(error, 'not_cloneable', 'broadcasting'), {
+        operation: 'broadcast',
         ...(message.type === 'snapshot' && { revision: message.snapshot.revision }),
       });
     }
@@ -286,20 +286,29 @@ export function createPersistenceApplier<T>(
     void receive(snapshot);
   };
 
+  /** The snapshot a stored record holds, migrated; `undefined` (reported) if it cannot be. */
+  const toSnapshot = async (record: PersistedRecord<T>) => {
+    const { meta } = record;
+    let data: T;
+    try {
+      data = (await migrate(record, schemaVersion, options.migrations)) as T;
+    } catch (error) {
+      fail(toStateSyncError(error, 'storage', 'migrating'), {
+        operation: 'migrate',
+        revision: meta.revision,
+      });
+      return undefined;
+    }
+    const snapshot: SnapshotEnvelope<T> = { revision: meta.revision, data };
+    if (meta.epoch !== undefined) snapshot.epoch = meta.epoch;
+    return snapshot;
+  };
+
   /** A record another tab wrote: taken as a snapshot when there is no channel to hear it on. */
-  const fromStorage = (record: PersistedRecord<T>) =>
-    migrate(record, schemaVersion, options.migrations).then(
-      (data) => {
-        const snapshot: SnapshotEnvelope<T> = { revision: record.meta.revision, data: data as T };
-        if (record.meta.epoch !== undefined) snapshot.epoch = record.meta.epoch;
-        return receive(snapshot);
-      },
-      (error: unknown) =>
-        fail(toStateSyncError(error, 'storage', 'migrating'), {
-          operation: 'migrate',
-          revision: record.meta.revision,
-        }),
-    );
+  const fromStorage = async (record: PersistedRecord<T>) => {
+    const snapshot = await toSnapshot(record);
+    if (snapshot) await receive(snapshot);
+  };
 
   /**
    * Web Storage is not atomic across tabs: two tabs can both check, then both write, and the
@@ -358,20 +367,9 @@ export function createPersistenceApplier<T>(
       }
       return;
     }
-    let data: T;
-    try {
-      data = (await migrate(record, schemaVersion, options.migrations)) as T;
-    } catch (error) {
-      fail(toStateSyncError(error, 'storage', 'migrating'), {
-        operation: 'migrate',
-        revision: meta.revision,
-      });
-      return;
-    }
-    const snapshot: SnapshotEnvelope<T> = { revision: meta.revision, data };
-    if (meta.epoch !== undefined) snapshot.epoch = meta.epoch;
+    const snapshot = await toSnapshot(record);
     // Another tab (or the engine) may already have brought something newer.
-    if (relate(snapshot, held) !== 'newer') return;
+    if (!snapshot || relate(snapshot, held) !== 'newer') return;
     try {
       await inner.apply(snapshot);
     } catch (error) {
@@ -412,7 +410,7 @@ export function createPersistenceApplier<T>(
         await inner.apply(snapshot);
         stats.applies++;
         hold(snapshot);
-        // Other tabs first: the save may take a while (it reads what is stored first).
+        // Other tabs first: they need not wait for storage.
         broadcast(snapshot);
         scheduleSave();
       }),
@@ -478,8 +476,9 @@ export function createPersistenceApplier<T>(
   if (innerPatch) {
     result.applyPatch = (patch) =>
       serially(async () => {
-        if (relate(patch, held) === 'older') return;
-        if (!held || held.revision !== patch.base || relate(patch, held) === 'unrelated') {
+        const relation = relate(patch, held);
+        if (relation === 'older') return;
+        if (!held || relation === 'unrelated' || held.revision !== patch.base) {
           // The engine repairs this by pulling a snapshot.
           throw new StateSyncError(
             'apply_failed',

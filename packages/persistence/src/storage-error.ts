@@ -33,14 +33,8 @@ export function storageError(
 
 /** True for the many ways browsers say "storage is full". */
 export function isQuotaError(error: unknown): boolean {
-  if (
-    !(error instanceof Error) &&
-    !(typeof DOMException !== 'undefined' && error instanceof DOMException)
-  ) {
-    return false;
-  }
-  const { name } = error as Error;
-  const code = (error as { code?: unknown }).code;
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
   return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || code === 22;
 }
 

@@ -66,7 +66,14 @@ export interface StorageBackend<T = unknown> {
 }
 
 /** Why a persistence operation failed; carried by {@link PersistenceErrorContext}. */
-export type PersistenceOperation = 'load' | 'migrate' | 'save' | 'clear' | 'apply' | 'receive';
+export type PersistenceOperation =
+  | 'load'
+  | 'migrate'
+  | 'save'
+  | 'clear'
+  | 'apply'
+  | 'broadcast'
+  | 'receive';
 
 export interface PersistenceErrorContext {
   operation: PersistenceOperation;
