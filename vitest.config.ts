@@ -15,10 +15,10 @@ export default defineConfig({
               find: /^@statesync\/core\/testing$/,
               replacement: fromRoot('./packages/core/src/testing.ts'),
             },
-            { find: /^@statesync\/core$/, replacement: fromRoot('./packages/core/src/index.ts') },
+            // Every other package by its name: @statesync/<name> → packages/<name>/src.
             {
-              find: /^@statesync\/persistence$/,
-              replacement: fromRoot('./packages/persistence/src/index.ts'),
+              find: /^@statesync\/([a-z-]+)$/,
+              replacement: fromRoot('./packages/$1/src/index.ts'),
             },
           ],
         },

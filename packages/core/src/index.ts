@@ -27,7 +27,7 @@ export {
   tagLogger,
 } from './logger.js';
 export { createMemoryHub, type MemoryHub, type MemoryHubOptions } from './memory-transport.js';
-export { applyPatch } from './patch.js';
+export { applyPatch, applyPatchInPlace } from './patch.js';
 export {
   type CallMessage,
   type InvalidateMessage,
@@ -47,6 +47,12 @@ export {
   nextRevision,
   ZERO_REVISION,
 } from './revision.js';
+export {
+  type ApplyMode,
+  createStoreApplier,
+  type StoreApplierOptions,
+  type StoreBinding,
+} from './store-applier.js';
 export { createThrottle, type Throttle } from './throttle.js';
 export { defaultTimers } from './timers.js';
 export {

@@ -38,15 +38,49 @@ export function applyPatch<T>(data: T, ops: readonly PatchOp[]): T {
     return copy;
   };
   let root: unknown = data;
-  for (let i = 0; i < ops.length; i++) root = applyOp(root, ops[i], i, writable);
+  for (let i = 0; i < ops.length; i++) root = applyOp(root, ops[i], i, writable, undefined);
   return root as T;
 }
 
+/**
+ * Applies `ops` to `target` itself, in order: the in-place counterpart of {@link applyPatch}
+ * for stores whose state is a mutable (often reactive) object, such as Vue, Pinia, Valtio or
+ * MobX state. Only the containers and keys along each op's path are read or written, so a
+ * change to one item of a long list touches that item alone.
+ *
+ * All or nothing: when an op fails, the ops before it are undone (in reverse order) and the
+ * same `protocol` {@link StateSyncError} as `applyPatch` throws is rethrown. An op with an
+ * empty path cannot replace the target in place and fails.
+ */
+export function applyPatchInPlace(target: object, ops: readonly PatchOp[]): void {
+  if (!Array.isArray(ops)) throw new StateSyncError('protocol', 'patch ops must be an array');
+  const undo: (() => void)[] = [];
+  try {
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      if (op && Array.isArray(op.path) && op.path.length === 0) {
+        throw new StateSyncError(
+          'protocol',
+          `patch op #${i} (${describe(op.op)} at []): cannot replace the root in place`,
+        );
+      }
+      applyOp(target, op, i, same, undo);
+    }
+  } catch (error) {
+    for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+    throw error;
+  }
+}
+
+const same = <C extends Container>(value: C): C => value;
+
+/** Applies one op. `undo`, when given, receives a step that reverts the op's write. */
 function applyOp(
   root: unknown,
   op: PatchOp | undefined,
   index: number,
   writable: <C extends Container>(value: C) => C,
+  undo: (() => void)[] | undefined,
 ): unknown {
   if (typeof op !== 'object' || op === null) {
     throw new StateSyncError('protocol', `patch op #${index} is not an object: ${describe(op)}`);
@@ -92,13 +126,13 @@ function applyOp(
       );
     }
     const copy = writable(child);
-    (parent as Record<PropertyKey, unknown>)[key] = copy;
+    if (copy !== child) (parent as Record<PropertyKey, unknown>)[key] = copy;
     parent = copy;
   }
 
   const last = path[path.length - 1]!;
-  if (Array.isArray(parent)) applyToArray(parent, kind, last, op.value, fail);
-  else applyToObject(parent, kind, String(last), op.value, fail);
+  if (Array.isArray(parent)) applyToArray(parent, kind, last, op.value, fail, undo);
+  else applyToObject(parent, kind, String(last), op.value, fail, undo);
   return newRoot;
 }
 
@@ -108,9 +142,11 @@ function applyToArray(
   segment: Segment,
   value: unknown,
   fail: (reason: string) => StateSyncError,
+  undo: (() => void)[] | undefined,
 ): void {
   if (kind === 'add' && segment === '-') {
     array.push(value);
+    undo?.push(() => array.pop());
     return;
   }
   if (kind === 'replace' && segment === 'length') {
@@ -122,8 +158,16 @@ function applyToArray(
     ) {
       throw fail(`array length must be a non-negative integer, got ${describe(value)}`);
     }
+    const length = array.length;
+    if (undo) {
+      const removed = array.slice(value);
+      undo.push(() => {
+        array.length = Math.min(array.length, length);
+        for (const item of removed) array.push(item);
+      });
+    }
     // Extended with explicit `undefined` rather than holes, so the array stays dense.
-    if (value < array.length) array.length = value;
+    if (value < length) array.length = value;
     else while (array.length < value) array.push(undefined);
     return;
   }
@@ -133,9 +177,19 @@ function applyToArray(
   const limit = kind === 'add' ? array.length : array.length - 1;
   if (index > limit)
     throw fail(`index ${index} is out of range for an array of length ${array.length}`);
-  if (kind === 'add') array.splice(index, 0, value);
-  else if (kind === 'replace') array[index] = value;
-  else array.splice(index, 1);
+  const previous = array[index];
+  if (kind === 'add') {
+    array.splice(index, 0, value);
+    undo?.push(() => array.splice(index, 1));
+  } else if (kind === 'replace') {
+    array[index] = value;
+    undo?.push(() => {
+      array[index] = previous;
+    });
+  } else {
+    array.splice(index, 1);
+    undo?.push(() => array.splice(index, 0, previous));
+  }
 }
 
 function applyToObject(
@@ -144,8 +198,17 @@ function applyToObject(
   key: string,
   value: unknown,
   fail: (reason: string) => StateSyncError,
+  undo: (() => void)[] | undefined,
 ): void {
-  if (kind !== 'add' && !Object.hasOwn(object, key)) throw fail(`key "${key}" does not exist`);
+  const had = Object.hasOwn(object, key);
+  if (kind !== 'add' && !had) throw fail(`key "${key}" does not exist`);
+  if (undo) {
+    const previous = object[key];
+    undo.push(() => {
+      if (had) object[key] = previous;
+      else delete object[key];
+    });
+  }
   if (kind === 'remove') delete object[key];
   else object[key] = value;
 }

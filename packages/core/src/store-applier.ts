@@ -1,0 +1,187 @@
+import { StateSyncError } from './errors.js';
+import { applyPatch } from './patch.js';
+import type { PatchEnvelope, PatchOp, SnapshotApplier, SnapshotEnvelope } from './types.js';
+
+/** Marks a key changed below its top level, so the next snapshot writes it again. */
+const CHANGED: unique symbol = Symbol('changed');
+
+/**
+ * - `'patch'`: writes the snapshot's top-level keys and removes the keys an earlier snapshot had
+ *   and this one lacks. Keys the authority never sent are left alone.
+ * - `'replace'`: the synced part of the state becomes exactly the snapshot; every synced key the
+ *   snapshot lacks is removed.
+ */
+export type ApplyMode = 'patch' | 'replace';
+
+/** Options every framework applier (`@statesync/pinia`, `zustand`, ...) accepts. */
+export interface StoreApplierOptions<Data, State> {
+  /** @default 'patch' */
+  mode?: ApplyMode;
+  /**
+   * Only these top-level keys are synced; every other key is local and never written or removed.
+   */
+  pickKeys?: readonly Extract<keyof State, string>[];
+  /** These top-level keys are local-only: never written or removed. Ignored with `pickKeys`. */
+  omitKeys?: readonly Extract<keyof State, string>[];
+  /**
+   * Maps the snapshot's data to the state to write. Deltas are then applied to the last snapshot's
+   * data and mapped again; keys whose mapped value kept its identity are not written.
+   */
+  toState?: (data: Data) => Partial<State>;
+}
+
+/** What a framework applier hands to {@link createStoreApplier}: how to read and write its store. */
+export interface StoreBinding {
+  /** The store's current state. */
+  read(): unknown;
+  /** Sets `set` and deletes `remove` (top-level keys) as one update: one notification. */
+  merge(set: Record<string, unknown>, remove: readonly string[]): void;
+  /**
+   * Applies ops whose paths start at the state root and whose first segment is a synced key, as one
+   * update. Must be all or nothing: `applyPatch` for immutable stores, `applyPatchInPlace` for
+   * mutable ones.
+   */
+  patch(ops: readonly PatchOp[]): void;
+  /**
+   * Replaces the whole state, for stores that may hold a value other than an object (a Svelte
+   * store, a Jotai atom, a Vue ref). Used in `'replace'` mode without `pickKeys`/`omitKeys` when a
+   * snapshot's data is not a plain object, and for delta ops on the root.
+   */
+  replace?(value: unknown): void;
+}
+
+/**
+ * Builds a {@link SnapshotApplier} from a store binding: the shared logic of every framework
+ * applier (modes, `pickKeys`/`omitKeys`, `toState`, delta filtering). Functions in the state
+ * (actions) are never removed: a snapshot cannot carry them.
+ */
+export function createStoreApplier<Data, State>(
+  binding: StoreBinding,
+  options: StoreApplierOptions<Data, State> = {},
+): SnapshotApplier<Data> {
+  const { mode = 'patch', pickKeys, omitKeys, toState } = options;
+  if (mode !== 'patch' && mode !== 'replace') {
+    throw new StateSyncError(
+      'invalid_option',
+      `mode must be 'patch' or 'replace', got ${String(mode)}`,
+    );
+  }
+  const picked = pickKeys && new Set<string>(pickKeys);
+  const omitted = !picked && omitKeys?.length ? new Set<string>(omitKeys) : undefined;
+  const isSynced = (key: string) => (picked ? picked.has(key) : !omitted?.has(key));
+  const filtered = picked !== undefined || omitted !== undefined;
+
+  /** The synced keys the authority sent last, with the values written for them. */
+  let written = new Map<string, unknown>();
+  /** The last snapshot's data, kept only with `toState` (deltas are applied to it). */
+  let source: { data: Data } | undefined;
+
+  const write = (value: unknown) => {
+    if (!isPlainObject(value)) {
+      if (mode === 'replace' && !filtered && binding.replace) {
+        written = new Map();
+        binding.replace(value);
+        return;
+      }
+      throw new StateSyncError(
+        'apply_failed',
+        `snapshot data is ${typeName(value)}, not a plain object: a store can merge only objects ` +
+          '(map it with toState, or use replace mode without pickKeys/omitKeys)',
+      );
+    }
+    const next = new Map<string, unknown>();
+    const set: Record<string, unknown> = {};
+    let changed = false;
+    for (const key of Object.keys(value)) {
+      if (!isSynced(key)) continue;
+      const item = value[key];
+      next.set(key, item);
+      if (written.has(key) && Object.is(written.get(key), item)) continue;
+      set[key] = item;
+      changed = true;
+    }
+    const remove: string[] = [];
+    const current = binding.read();
+    const candidates =
+      mode === 'replace' && isObject(current) ? Object.keys(current) : written.keys();
+    for (const key of candidates) {
+      if (next.has(key) || !isSynced(key)) continue;
+      if (isObject(current) && Object.hasOwn(current, key) && typeof current[key] !== 'function') {
+        remove.push(key);
+      }
+    }
+    written = next;
+    if (changed || remove.length > 0) binding.merge(set, remove);
+  };
+
+  const applySnapshot = (data: Data) => {
+    if (!toState) return write(data);
+    const state = toState(data);
+    source = { data };
+    write(state);
+  };
+
+  /** Native ops, filtered to synced keys; a root op is applied as a snapshot of its value. */
+  const applyOps = (ops: readonly PatchOp[]) => {
+    let run: PatchOp[] = [];
+    const flush = () => {
+      if (run.length > 0) binding.patch(run);
+      run = [];
+    };
+    for (const op of ops) {
+      const path = op?.path;
+      if (Array.isArray(path) && path.length === 0 && op.op !== 'remove') {
+        flush();
+        if (!isPlainObject(op.value) && mode === 'replace' && !filtered && binding.replace) {
+          written = new Map();
+          binding.replace(op.value);
+        } else {
+          write(op.value);
+        }
+        continue;
+      }
+      const key = Array.isArray(path) && path.length > 0 ? String(path[0]) : undefined;
+      if (key !== undefined && !isSynced(key)) continue;
+      run.push(op);
+      // Keeps the written keys current, so a later 'patch'-mode snapshot removes the right ones.
+      if (key !== undefined && path.length === 1) {
+        if (op.op === 'remove') written.delete(key);
+        else written.set(key, op.value);
+      } else if (key !== undefined) {
+        written.set(key, CHANGED);
+      }
+    }
+    flush();
+  };
+
+  return {
+    apply(snapshot: SnapshotEnvelope<Data>) {
+      applySnapshot(snapshot.data);
+    },
+    applyPatch(patch: PatchEnvelope) {
+      if (!toState) return applyOps(patch.ops);
+      if (!source) {
+        throw new StateSyncError('apply_failed', 'a delta arrived before the first snapshot');
+      }
+      // Mapped state cannot take the ops directly: patch the source, then map it again.
+      applySnapshot(applyPatch(source.data, patch.ops));
+    },
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (!isObject(value) || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  return 'an object that is not plain';
+}
