@@ -4,6 +4,8 @@ import type { PatchEnvelope, PatchOp, SnapshotApplier, SnapshotEnvelope } from '
 
 /** Marks a key changed below its top level, so the next snapshot writes it again. */
 const CHANGED: unique symbol = Symbol('changed');
+/** Keys that would reach an object's prototype machinery when assigned, as in `applyPatch`. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * - `'patch'`: writes the snapshot's top-level keys and removes the keys an earlier snapshot had
@@ -48,6 +50,14 @@ export interface StoreBinding {
    * snapshot's data is not a plain object, and for delta ops on the root.
    */
   replace?(value: unknown): void;
+  /**
+   * The store keeps the objects written to it and mutates them later (Vue's `reactive`, Pinia,
+   * Valtio). Plain objects and arrays in snapshot data and op values are then deep-copied before
+   * `merge`, `patch` or `replace` sees them, so in-place writes never reach the snapshot or event
+   * the engine was given, which an in-process authority shares with every other window.
+   * @default false
+   */
+  adopts?: boolean;
 }
 
 /**
@@ -60,6 +70,7 @@ export function createStoreApplier<Data, State>(
   options: StoreApplierOptions<Data, State> = {},
 ): SnapshotApplier<Data> {
   const { mode = 'patch', pickKeys, omitKeys, toState } = options;
+  const own = binding.adopts ? copyPlain : <V>(value: V): V => value;
   if (mode !== 'patch' && mode !== 'replace') {
     throw new StateSyncError(
       'invalid_option',
@@ -80,7 +91,7 @@ export function createStoreApplier<Data, State>(
     if (!isPlainObject(value)) {
       if (mode === 'replace' && !filtered && binding.replace) {
         written = new Map();
-        binding.replace(value);
+        binding.replace(own(value));
         return;
       }
       throw new StateSyncError(
@@ -94,10 +105,13 @@ export function createStoreApplier<Data, State>(
     let changed = false;
     for (const key of Object.keys(value)) {
       if (!isSynced(key)) continue;
+      if (FORBIDDEN_KEYS.has(key)) {
+        throw new StateSyncError('protocol', `snapshot key "${key}" is not allowed`);
+      }
       const item = value[key];
       next.set(key, item);
       if (written.has(key) && Object.is(written.get(key), item)) continue;
-      set[key] = item;
+      set[key] = own(item);
       changed = true;
     }
     const remove: string[] = [];
@@ -125,7 +139,7 @@ export function createStoreApplier<Data, State>(
   const applyOps = (ops: readonly PatchOp[]) => {
     let run: PatchOp[] = [];
     const flush = () => {
-      if (run.length > 0) binding.patch(run);
+      if (run.length > 0) binding.patch(binding.adopts ? run.map(copyOpValue) : run);
       run = [];
     };
     for (const op of ops) {
@@ -134,7 +148,7 @@ export function createStoreApplier<Data, State>(
         flush();
         if (!isPlainObject(op.value) && mode === 'replace' && !filtered && binding.replace) {
           written = new Map();
-          binding.replace(op.value);
+          binding.replace(own(op.value));
         } else {
           write(op.value);
         }
@@ -184,4 +198,42 @@ function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value !== 'object') return `a ${typeof value}`;
   return 'an object that is not plain';
+}
+
+function copyOpValue(op: PatchOp): PatchOp {
+  if (typeof op !== 'object' || op === null || !('value' in op)) return op;
+  const value = copyPlain(op.value);
+  return value === op.value ? op : { ...op, value };
+}
+
+/** Deep-copies plain objects and arrays (shared parts stay shared, cycles allowed); other values as they are. */
+function copyPlain<V>(value: V, seen = new Map<object, unknown>()): V {
+  if (typeof value !== 'object' || value === null) return value;
+  const known = seen.get(value);
+  if (known !== undefined) return known as V;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    seen.set(value, copy);
+    for (const item of value) copy.push(copyPlain(item, seen));
+    return copy as V;
+  }
+  if (!isPlainObject(value)) return value;
+  const copy: Record<string, unknown> =
+    Object.getPrototypeOf(value) === null ? Object.create(null) : {};
+  seen.set(value, copy);
+  for (const key of Object.keys(value)) {
+    const item = copyPlain(value[key], seen);
+    // Defined, not assigned, so an own "__proto__" key stays a plain key.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, {
+        value: item,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    } else {
+      copy[key] = item;
+    }
+  }
+  return copy as V;
 }

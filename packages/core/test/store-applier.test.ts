@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isStateSyncError } from '../src/errors.js';
-import { applyPatch } from '../src/patch.js';
+import { applyPatch, applyPatchInPlace } from '../src/patch.js';
 import { createStoreApplier, type StoreApplierOptions } from '../src/store-applier.js';
 import type { PatchOp } from '../src/types.js';
 
@@ -171,6 +171,52 @@ describe('createStoreApplier', () => {
     void applier.apply({ revision: '1', data: { v: shared } });
     void applier.apply({ revision: '2', data: { v: shared } });
     expect(store.updates).toHaveLength(1);
+  });
+
+  it('copies values first for stores that adopt and mutate what they are given', () => {
+    const state: Record<string, unknown> = {};
+    const applier = createStoreApplier(
+      {
+        read: () => state,
+        merge(set, remove) {
+          Object.assign(state, set);
+          for (const key of remove) delete state[key];
+        },
+        patch: (ops) => applyPatchInPlace(state, ops),
+        adopts: true,
+      },
+      {},
+    );
+    // An in-process authority hands the same objects to every window.
+    const data = { list: [{ id: 1 }], meta: { tags: ['a'] } };
+    void applier.apply({ revision: '1', data });
+    const item = { id: 2, nested: { deep: true } };
+    const ops: PatchOp[] = [
+      { op: 'add', path: ['list', '-'], value: item },
+      { op: 'add', path: ['list', 1, 'nested', 'more'], value: 1 },
+    ];
+    void applier.applyPatch?.({ base: '1', revision: '2', ops });
+    expect(state).toEqual({
+      list: [{ id: 1 }, { id: 2, nested: { deep: true, more: 1 } }],
+      meta: { tags: ['a'] },
+    });
+    expect(data).toEqual({ list: [{ id: 1 }], meta: { tags: ['a'] } });
+    expect(item).toEqual({ id: 2, nested: { deep: true } });
+    expect(ops[0]?.value).toBe(item);
+  });
+
+  it('refuses snapshot keys that reach the prototype', () => {
+    const { store, apply } = setup({ a: 1 });
+    let thrown: unknown;
+    try {
+      apply(JSON.parse('{"b": 2, "__proto__": {"polluted": true}}'));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isStateSyncError(thrown, 'protocol')).toBe(true);
+    expect((thrown as Error).message).toMatch(/"__proto__" is not allowed/);
+    expect(store.state).toEqual({ a: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('rejects an unknown mode', () => {
