@@ -1,17 +1,32 @@
 import { StateSyncError } from './errors.js';
 
 /**
- * The `not_cloneable` error for a message whose structured clone failed with `error`, naming
- * the path of the first value that cannot cross a window boundary (`message.items[2].onClick`).
+ * The `not_cloneable` error for a value whose structured clone failed with `error`, naming the
+ * path of the first part that cannot cross a window boundary (`message.items[2].onClick`).
  */
-export function notCloneable(message: unknown, error: unknown): StateSyncError {
-  const where = findUncloneable(message, 'message', new Set());
+export function notCloneable(value: unknown, error: unknown, name = 'message'): StateSyncError {
+  const where = findUncloneable(value, name, new Set());
   const detail = error instanceof Error ? error.message : String(error);
   return new StateSyncError(
     'not_cloneable',
-    `${where ?? 'message'} cannot be structured-cloned: ${detail}`,
-    { cause: error },
+    `${where ?? name} cannot be structured-cloned: ${detail}`,
+    {
+      cause: error,
+    },
   );
+}
+
+/**
+ * Throws a `not_cloneable` {@link StateSyncError} naming the offending path (`snapshot.data.onChange`)
+ * when `value` cannot be structured-cloned, i.e. cannot cross postMessage, IPC or storage.
+ * Costs one structured clone.
+ */
+export function assertCloneable(value: unknown, name = 'value'): void {
+  try {
+    structuredClone(value);
+  } catch (error) {
+    throw notCloneable(value, error, name);
+  }
 }
 
 /** The path of the first function, symbol or other uncloneable leaf in `value`, if found. */

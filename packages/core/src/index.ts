@@ -8,6 +8,7 @@ export {
   type BroadcastChannelTransportOptions,
   createBroadcastChannelTransport,
 } from './broadcast-channel-transport.js';
+export { assertCloneable } from './cloneable.js';
 export { createRevisionSync, type RevisionSyncHandle, type RevisionSyncOptions } from './engine.js';
 export {
   deserializeError,

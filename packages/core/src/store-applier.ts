@@ -135,37 +135,32 @@ export function createStoreApplier<Data, State>(
     write(state);
   };
 
-  /** Native ops, filtered to synced keys; a root op is applied as a snapshot of its value. */
+  /** Native ops, filtered to synced keys, in one `binding.patch` call (or one write). */
   const applyOps = (ops: readonly PatchOp[]) => {
-    let run: PatchOp[] = [];
-    const flush = () => {
-      if (run.length > 0) binding.patch(binding.adopts ? run.map(copyOpValue) : run);
-      run = [];
-    };
+    // A root op overwrites everything before it, so a delta holding one is a snapshot of its
+    // value with the later ops applied: still one write, and all or nothing.
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const op = ops[i];
+      if (Array.isArray(op?.path) && op.path.length === 0 && op.op !== 'remove') {
+        return write(applyPatch(op.value, ops.slice(i + 1)));
+      }
+    }
+    const run: PatchOp[] = [];
+    // The written keys after these ops, so a later 'patch'-mode snapshot removes the right ones.
+    const next = new Map(written);
     for (const op of ops) {
       const path = op?.path;
-      if (Array.isArray(path) && path.length === 0 && op.op !== 'remove') {
-        flush();
-        if (!isPlainObject(op.value) && mode === 'replace' && !filtered && binding.replace) {
-          written = new Map();
-          binding.replace(own(op.value));
-        } else {
-          write(op.value);
-        }
-        continue;
-      }
       const key = Array.isArray(path) && path.length > 0 ? String(path[0]) : undefined;
       if (key !== undefined && !isSynced(key)) continue;
       run.push(op);
-      // Keeps the written keys current, so a later 'patch'-mode snapshot removes the right ones.
-      if (key !== undefined && path.length === 1) {
-        if (op.op === 'remove') written.delete(key);
-        else written.set(key, op.value);
-      } else if (key !== undefined) {
-        written.set(key, CHANGED);
-      }
+      if (key === undefined) continue;
+      if (path.length > 1) next.set(key, CHANGED);
+      else if (op.op === 'remove') next.delete(key);
+      else next.set(key, op.value);
     }
-    flush();
+    if (run.length === 0) return;
+    binding.patch(binding.adopts ? run.map(copyOpValue) : run);
+    written = next;
   };
 
   return {

@@ -151,15 +151,41 @@ describe('createStoreApplier', () => {
     expect((thrown as Error).message).toMatch(/an array, not a plain object/);
   });
 
-  it('applies a root op in a delta as a snapshot, between the ops around it', () => {
+  it('applies a delta holding a root op as one snapshot of the result', () => {
     const { store, apply, patch } = setup({ local: 1 });
     apply({ a: 1 });
+    const root = { b: 1 };
     patch([
       { op: 'replace', path: ['a'], value: 2 },
-      { op: 'replace', path: [], value: { b: 1 } },
+      { op: 'replace', path: [], value: root },
       { op: 'add', path: ['b'], value: 2 },
     ]);
     expect(store.state).toEqual({ local: 1, b: 2 });
+    expect(root).toEqual({ b: 1 });
+    expect(store.updates).toEqual(['merge a -', 'merge b -a']);
+    // All or nothing: an op failing after the root op leaves the store as it was.
+    expect(() =>
+      patch([
+        { op: 'replace', path: [], value: { c: 1 } },
+        { op: 'remove', path: ['missing'] },
+      ]),
+    ).toThrow(/does not exist/);
+    expect(store.state).toEqual({ local: 1, b: 2 });
+    expect(store.updates).toHaveLength(2);
+  });
+
+  it('forgets nothing when a delta fails: the written keys stay as they were', () => {
+    const { store, apply, patch } = setup({});
+    apply({ a: 1, b: 2 });
+    expect(() =>
+      patch([
+        { op: 'remove', path: ['a'] },
+        { op: 'remove', path: ['nope', 'x'] },
+      ]),
+    ).toThrow();
+    apply({ b: 2 }, '2');
+    // 'a' is still known as sent by the authority, so the snapshot without it removes it.
+    expect(store.state).toEqual({ b: 2 });
   });
 
   it('does not notify for a snapshot that changes nothing', () => {

@@ -1,0 +1,5 @@
+export {
+  createJotaiSnapshotApplier,
+  type JotaiSnapshotApplierOptions,
+  type JotaiStore,
+} from './jotai-snapshot-applier.js';

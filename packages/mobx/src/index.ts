@@ -1,0 +1,5 @@
+export {
+  createMobxSnapshotApplier,
+  type MobxSnapshotApplierOptions,
+  type MobxStateData,
+} from './mobx-snapshot-applier.js';

@@ -1,0 +1,5 @@
+export {
+  createPiniaSnapshotApplier,
+  type PiniaSnapshotApplierOptions,
+  type PiniaState,
+} from './pinia-snapshot-applier.js';

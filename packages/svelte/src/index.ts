@@ -1,0 +1,4 @@
+export {
+  createSvelteSnapshotApplier,
+  type SvelteSnapshotApplierOptions,
+} from './svelte-snapshot-applier.js';

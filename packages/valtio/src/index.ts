@@ -1,0 +1,4 @@
+export {
+  createValtioSnapshotApplier,
+  type ValtioSnapshotApplierOptions,
+} from './valtio-snapshot-applier.js';

@@ -1,0 +1,5 @@
+export {
+  createVueSnapshotApplier,
+  type VueSnapshotApplierOptions,
+  type VueState,
+} from './vue-snapshot-applier.js';

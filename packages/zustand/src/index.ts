@@ -1,0 +1,5 @@
+export {
+  createZustandSnapshotApplier,
+  type ZustandApplierOptions,
+  type ZustandStoreLike,
+} from './zustand-applier.js';
