@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const resultsFile = join(benchDir, 'results', 'latest.json');
-const FILE_TIMEOUT_MS = 60_000;
+const FILE_TIMEOUT_MS = 120_000;
 
 const childIndex = process.argv.indexOf('--child');
 if (childIndex === -1) await runAll(process.argv.slice(2));

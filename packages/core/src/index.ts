@@ -28,6 +28,11 @@ export {
   tagLogger,
 } from './logger.js';
 export { createMemoryHub, type MemoryHub, type MemoryHubOptions } from './memory-transport.js';
+export {
+  createMessagePortTransport,
+  type MessagePortLike,
+  type MessagePortTransportOptions,
+} from './message-port-transport.js';
 export { applyPatch, applyPatchInPlace } from './patch.js';
 export {
   type CallMessage,

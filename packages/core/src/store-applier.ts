@@ -2,8 +2,6 @@ import { StateSyncError } from './errors.js';
 import { applyPatch } from './patch.js';
 import type { PatchEnvelope, PatchOp, SnapshotApplier, SnapshotEnvelope } from './types.js';
 
-/** Marks a key changed below its top level, so the next snapshot writes it again. */
-const CHANGED: unique symbol = Symbol('changed');
 /** Keys that would reach an object's prototype machinery when assigned, as in `applyPatch`. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -51,13 +49,19 @@ export interface StoreBinding {
    */
   replace?(value: unknown): void;
   /**
-   * The store keeps the objects written to it and mutates them later (Vue's `reactive`, Pinia,
-   * Valtio). Plain objects and arrays in snapshot data and op values are then deep-copied before
-   * `merge`, `patch` or `replace` sees them, so in-place writes never reach the snapshot or event
-   * the engine was given, which an in-process authority shares with every other window.
-   * @default false
+   * What the store does with the values written to it:
+   * - `'shared'`: keeps them as given and never mutates them (immutable stores).
+   * - `'adopted'`: keeps them and mutates them later (Vue's `reactive`, Pinia, Valtio). Plain
+   *   objects and arrays are then deep-copied before `merge`, `patch` or `replace` sees them, so
+   *   in-place writes never reach the snapshot or event the engine was given, which an
+   *   in-process authority shares with every other window.
+   * - `'converted'`: makes its own copies (MobX observables).
+   *
+   * With `'adopted'` and `'converted'` the store holds other objects than the ones given, so a
+   * key is skipped as unchanged when it was given this very value (`toState` keeps identity).
+   * @default 'shared'
    */
-  adopts?: boolean;
+  values?: 'shared' | 'adopted' | 'converted';
 }
 
 /**
@@ -70,7 +74,8 @@ export function createStoreApplier<Data, State>(
   options: StoreApplierOptions<Data, State> = {},
 ): SnapshotApplier<Data> {
   const { mode = 'patch', pickKeys, omitKeys, toState } = options;
-  const own = binding.adopts ? copyPlain : <V>(value: V): V => value;
+  const copies = binding.values === 'adopted';
+  const own = copies ? copyPlain : <V>(value: V): V => value;
   if (mode !== 'patch' && mode !== 'replace') {
     throw new StateSyncError(
       'invalid_option',
@@ -82,16 +87,22 @@ export function createStoreApplier<Data, State>(
   const isSynced = (key: string) => (picked ? picked.has(key) : !omitted?.has(key));
   const filtered = picked !== undefined || omitted !== undefined;
 
-  /** The synced keys the authority sent last, with the values written for them. */
-  let written = new Map<string, unknown>();
+  /** The synced top-level keys the authority sent, so a `'patch'`-mode snapshot can remove them. */
+  let written = new Set<string>();
+  /** For a store holding its own copies: the value given for each key. */
+  const given =
+    binding.values === 'adopted' || binding.values === 'converted'
+      ? new Map<string, unknown>()
+      : undefined;
   /** The last snapshot's data, kept only with `toState` (deltas are applied to it). */
   let source: { data: Data } | undefined;
 
   const write = (value: unknown) => {
     if (!isPlainObject(value)) {
       if (mode === 'replace' && !filtered && binding.replace) {
-        written = new Map();
         binding.replace(own(value));
+        written = new Set();
+        given?.clear();
         return;
       }
       throw new StateSyncError(
@@ -100,7 +111,9 @@ export function createStoreApplier<Data, State>(
           '(map it with toState, or use replace mode without pickKeys/omitKeys)',
       );
     }
-    const next = new Map<string, unknown>();
+    const current = binding.read();
+    const held = isObject(current) ? current : {};
+    const next = new Set<string>();
     const set: Record<string, unknown> = {};
     let changed = false;
     for (const key of Object.keys(value)) {
@@ -109,30 +122,30 @@ export function createStoreApplier<Data, State>(
         throw new StateSyncError('protocol', `snapshot key "${key}" is not allowed`);
       }
       const item = value[key];
-      next.set(key, item);
-      if (written.has(key) && Object.is(written.get(key), item)) continue;
+      next.add(key);
+      // What the store already holds is not written again (whoever wrote it). A store holding
+      // copies holds the value when it was given this very value.
+      if (Object.hasOwn(held, key) && Object.is(given?.get(key) ?? held[key], item)) continue;
       set[key] = own(item);
       changed = true;
     }
     const remove: string[] = [];
-    const current = binding.read();
-    const candidates =
-      mode === 'replace' && isObject(current) ? Object.keys(current) : written.keys();
-    for (const key of candidates) {
+    for (const key of mode === 'replace' ? Object.keys(held) : written) {
       if (next.has(key) || !isSynced(key)) continue;
-      if (isObject(current) && Object.hasOwn(current, key) && typeof current[key] !== 'function') {
-        remove.push(key);
-      }
+      if (Object.hasOwn(held, key) && typeof held[key] !== 'function') remove.push(key);
     }
-    written = next;
     if (changed || remove.length > 0) binding.merge(set, remove);
+    written = next;
+    if (given) {
+      for (const key of Object.keys(set)) given.set(key, value[key]);
+      for (const key of remove) given.delete(key);
+    }
   };
 
   const applySnapshot = (data: Data) => {
     if (!toState) return write(data);
-    const state = toState(data);
+    write(toState(data));
     source = { data };
-    write(state);
   };
 
   /** Native ops, filtered to synced keys, in one `binding.patch` call (or one write). */
@@ -147,20 +160,20 @@ export function createStoreApplier<Data, State>(
     }
     const run: PatchOp[] = [];
     // The written keys after these ops, so a later 'patch'-mode snapshot removes the right ones.
-    const next = new Map(written);
+    const next = new Set(written);
     for (const op of ops) {
       const path = op?.path;
       const key = Array.isArray(path) && path.length > 0 ? String(path[0]) : undefined;
       if (key !== undefined && !isSynced(key)) continue;
       run.push(op);
       if (key === undefined) continue;
-      if (path.length > 1) next.set(key, CHANGED);
-      else if (op.op === 'remove') next.delete(key);
-      else next.set(key, op.value);
+      if (op.op === 'remove' && path.length === 1) next.delete(key);
+      else next.add(key);
     }
     if (run.length === 0) return;
-    binding.patch(binding.adopts ? run.map(copyOpValue) : run);
+    binding.patch(copies ? run.map(copyOpValue) : run);
     written = next;
+    for (const op of run) if (op.path.length > 0) given?.delete(String(op.path[0]));
   };
 
   return {

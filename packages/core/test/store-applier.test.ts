@@ -209,7 +209,7 @@ describe('createStoreApplier', () => {
           for (const key of remove) delete state[key];
         },
         patch: (ops) => applyPatchInPlace(state, ops),
-        adopts: true,
+        values: 'adopted',
       },
       {},
     );
@@ -243,6 +243,14 @@ describe('createStoreApplier', () => {
     expect((thrown as Error).message).toMatch(/"__proto__" is not allowed/);
     expect(store.state).toEqual({ a: 1 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('repairs a key written behind its back when a snapshot brings the value again', () => {
+    const { store, apply } = setup<Record<string, unknown>>({});
+    apply({ theme: 'dark' });
+    store.state = { theme: 'light' }; // e.g. a local write, or DevTools time travel
+    apply({ theme: 'dark' }, '2');
+    expect(store.state).toEqual({ theme: 'dark' });
   });
 
   it('rejects an unknown mode', () => {

@@ -60,6 +60,8 @@ export function createMobxSnapshotApplier<State extends object, Data = MobxState
           assertObservablePaths(state, ops);
           applyPatchInPlace(state, ops);
         }),
+      // Deep observables convert what they are given into observable copies.
+      values: 'converted',
     },
     options,
   );

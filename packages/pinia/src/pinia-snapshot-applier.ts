@@ -72,7 +72,7 @@ export function createPiniaSnapshotApplier<
         patch(store, (state) => applyPatchInPlace(state, native));
       },
       // The store writes through to the raw objects it is given.
-      adopts: true,
+      values: 'adopted',
     },
     options,
   );

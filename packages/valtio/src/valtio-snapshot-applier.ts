@@ -26,7 +26,7 @@ export type ValtioSnapshotApplierOptions<Data, State> = StoreApplierOptions<Data
  * engine then pulls a snapshot.
  *
  * Values are deep-copied (plain objects and arrays) before Valtio sees them (the binding's
- * `adopts`): Valtio adopts an assigned object as the target of its proxy, so without the copy
+ * `values: 'adopted'`): Valtio adopts an assigned object as the target of its proxy, so without the copy
  * later in-place writes would mutate the snapshot or event the engine was given, which an
  * in-process authority shares with other windows.
  *
@@ -52,7 +52,7 @@ export function createValtioSnapshotApplier<State extends object, Data = State>(
       },
       patch: (ops) => applyPatchInPlace(state, ops),
       // Valtio adopts an assigned object as its proxy's target and writes to it later.
-      adopts: true,
+      values: 'adopted',
     },
     options,
   );

@@ -82,7 +82,7 @@ function bindReactive(state: Writable): StoreBinding {
     },
     patch: (ops) => applyPatchInPlace(state, ops),
     // Vue writes through to the raw objects it is given.
-    adopts: true,
+    values: 'adopted',
   };
 }
 
@@ -95,12 +95,13 @@ function bindRef(ref: Ref<unknown>): StoreBinding {
     read: () => ref.value,
     merge(set, remove) {
       const value = ref.value;
-      if (isObject(value)) bindReactive(value).merge(set, remove);
+      // An array (or any other value) held before an object snapshot is replaced, not merged into.
+      if (isObject(value) && !Array.isArray(value)) bindReactive(value).merge(set, remove);
       else replace(set);
     },
     patch: (ops) => applyPatchInPlace(objectIn(ref), ops),
     replace,
-    adopts: true,
+    values: 'adopted',
   };
 }
 
