@@ -80,7 +80,8 @@ export function createMessagePortTransport(
       }
     },
     subscribe(listener): Unsubscribe {
-      if (closed) throw new StateSyncError('stopped', 'subscribe on a closed MessagePort transport');
+      if (closed)
+        throw new StateSyncError('stopped', 'subscribe on a closed MessagePort transport');
       // A wrapper per call: the same function subscribed twice is two subscriptions.
       const own = (message: unknown) => listener(message);
       listeners.add(own);

@@ -20,6 +20,10 @@ import {
 import { createVirtualClock } from '@statesync/core/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  describeApplierConformance,
+  type PlainState,
+} from '../../core/test/conformance/applier-conformance.js';
+import {
   applyStateSync,
   createReduxSnapshotApplier,
   type ReduxApplierOptions,
@@ -100,6 +104,29 @@ function setup(
   return { store, reducer, applier, settings: settingsOf, notifications, actions, changes };
 }
 
+describeApplierConformance('redux', {
+  // A combined store, so the applier works through `select` as with real slices.
+  create: (initial) =>
+    configureStore({
+      reducer: combineReducers({
+        synced: withStateSync((state: PlainState = initial as PlainState) => state, {
+          topic: 'conformance',
+        }),
+        other: (state: number = 0) => state,
+      }),
+    }),
+  applier: (store, options) =>
+    createReduxSnapshotApplier(store, {
+      topic: 'conformance',
+      select: (root) => root.synced,
+      ...options,
+    }),
+  read: (store) => store.getState().synced,
+  subscribe: (store, listener) => store.subscribe(listener),
+  holdsNonObjects: true,
+  itemIdentityKept: Object.is,
+});
+
 const snapshot = <T>(data: T, revision = '1') => ({ revision, data });
 const patch = (ops: PatchOp[], revision = '2') => ({
   base: String(Number(revision) - 1),
@@ -177,44 +204,6 @@ describe('createReduxSnapshotApplier + withStateSync: snapshots', () => {
     expect(store.getState().ui).toEqual({ ...ui, lastSynced: '3' });
   });
 
-  it("'replace' mode removes every synced key the snapshot lacks", () => {
-    const { store, applier, settings, changes } = setup({ mode: 'replace', omitKeys: ['draft'] });
-    store.dispatch(setDraft('mine'));
-    applier.apply(snapshot({ theme: 'dark' }));
-    expect(settings()).toEqual({ theme: 'dark', draft: 'mine' });
-    expect(changes()).toEqual([{ kind: 'merge', set: { theme: 'dark' }, remove: ['fontSize'] }]);
-  });
-
-  it('pickKeys: only the picked keys are written or removed', () => {
-    const { store, applier, settings } = setup({ pickKeys: ['theme', 'layout'] });
-    store.dispatch(setDraft('mine'));
-    applier.apply(snapshot({ theme: 'dark', fontSize: 99, draft: 'x', layout: { sidebar: true } }));
-    expect(settings()).toEqual({
-      theme: 'dark',
-      fontSize: 14,
-      draft: 'mine',
-      layout: { sidebar: true },
-    });
-    applier.apply(snapshot({ theme: 'dark' }, '2'));
-    expect(settings()).toEqual({ theme: 'dark', fontSize: 14, draft: 'mine' });
-  });
-
-  it('omitKeys: local-only keys survive snapshots in both modes', () => {
-    for (const mode of ['patch', 'replace'] as const) {
-      const { store, applier, settings } = setup({ mode, omitKeys: ['draft'] });
-      store.dispatch(setDraft('mine'));
-      applier.apply(snapshot({ theme: 'dark', draft: 'theirs' }));
-      expect(settings().draft, mode).toBe('mine');
-    }
-  });
-
-  it('a key removed deep inside an object arrives through a snapshot', () => {
-    const { applier, settings } = setup();
-    applier.apply(snapshot({ layout: { sidebar: true, panels: { left: 1, right: 2 } } }));
-    applier.apply(snapshot({ layout: { sidebar: true, panels: { left: 1 } } }, '2'));
-    expect(settings().layout).toEqual({ sidebar: true, panels: { left: 1 } });
-  });
-
   it('what the authority sent is remembered across local actions', () => {
     const { store, applier, settings } = setup();
     applier.apply(snapshot({ theme: 'dark', layout: { sidebar: true } }));
@@ -222,23 +211,6 @@ describe('createReduxSnapshotApplier + withStateSync: snapshots', () => {
     applier.apply(snapshot({ theme: 'dark' }, '2'));
     expect(Object.hasOwn(settings(), 'layout')).toBe(false);
     expect(settings().draft).toBe('typing');
-  });
-
-  it('toState maps snapshots, and deltas to the source are mapped again', () => {
-    type Wire = { prefs: { theme: string; size: number }; version: number };
-    const { applier, settings, notifications, changes } = setup({
-      toState: (data) => {
-        const wire = data as Wire;
-        return { theme: wire.prefs.theme, fontSize: wire.prefs.size };
-      },
-    });
-    applier.apply(snapshot({ prefs: { theme: 'dark', size: 16 }, version: 1 }));
-    expect(settings()).toEqual({ theme: 'dark', fontSize: 16, draft: '' });
-    applier.applyPatch?.(patch([{ op: 'replace', path: ['prefs', 'size'], value: 18 }]));
-    expect(settings()).toEqual({ theme: 'dark', fontSize: 18, draft: '' });
-    expect(notifications.count).toBe(2);
-    // Only the mapped key whose value changed is written.
-    expect(changes()[1]).toEqual({ kind: 'merge', set: { fontSize: 18 }, remove: [] });
   });
 });
 
@@ -263,34 +235,6 @@ describe('createReduxSnapshotApplier + withStateSync: deltas', () => {
       draft: '',
       layout: { sidebar: true, panels: { left: 1 } },
     });
-  });
-
-  it('ops on local-only keys are skipped (omitKeys and pickKeys)', () => {
-    const ops: PatchOp[] = [
-      { op: 'replace', path: ['draft'], value: 'theirs' },
-      { op: 'replace', path: ['theme'], value: 'dark' },
-    ];
-    for (const options of [{ omitKeys: ['draft'] }, { pickKeys: ['theme'] }] as Options[]) {
-      const { store, applier, settings, changes } = setup(options);
-      store.dispatch(setDraft('mine'));
-      applier.applyPatch?.(patch(ops));
-      expect(settings()).toEqual({ theme: 'dark', fontSize: 14, draft: 'mine' });
-      expect(changes()).toEqual([{ kind: 'patch', ops: [ops[1]] }]);
-    }
-    // Only local ops: nothing to dispatch.
-    const { applier, notifications } = setup();
-    applier.applyPatch?.(patch([{ op: 'replace', path: ['draft'], value: 'theirs' }]));
-    expect(notifications.count).toBe(0);
-  });
-
-  it('a top-level key a delta removed is not removed again by later snapshots', () => {
-    const { applier, settings, changes } = setup();
-    applier.apply(snapshot({ theme: 'dark', layout: { sidebar: true } }));
-    applier.applyPatch?.(patch([{ op: 'remove', path: ['layout'] }]));
-    expect(Object.hasOwn(settings(), 'layout')).toBe(false);
-    applier.apply(snapshot({ theme: 'blue' }, '3'));
-    expect(settings()).toEqual({ theme: 'blue', fontSize: 14, draft: '' });
-    expect(changes()[2]).toEqual({ kind: 'merge', set: { theme: 'blue' }, remove: [] });
   });
 
   it('a failing delta throws a StateSyncError, dispatches nothing and leaves the store as it was', () => {
