@@ -12,8 +12,8 @@ export default defineConfig({
         resolve: {
           alias: [
             {
-              find: /^@statesync\/core\/testing$/,
-              replacement: fromRoot('./packages/core/src/testing.ts'),
+              find: /^@statesync\/([a-z-]+)\/testing$/,
+              replacement: fromRoot('./packages/$1/src/testing.ts'),
             },
             // Every other package by its name: @statesync/<name> → packages/<name>/src.
             {

@@ -1,0 +1,45 @@
+import { StateSyncError } from '@statesync/core';
+import type { SharedAppOptions, SharedRole } from './types.js';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function duration(value: number | undefined, name: string, fallback: number): number {
+  const ms = value ?? fallback;
+  if (!(typeof ms === 'number' && ms > 0 && ms <= MAX_TIMER_MS)) {
+    throw new StateSyncError('invalid_option', `${name} must be in 1..${MAX_TIMER_MS} ms`);
+  }
+  return ms;
+}
+
+/** The checked essentials of `createSharedApp`'s options; throws `invalid_option` otherwise. */
+export function checkOptions(options: SharedAppOptions) {
+  const { share } = options;
+  if (typeof share?.name !== 'string' || share.name === '' || share.name.includes('/')) {
+    throw new StateSyncError('invalid_option', 'share.name must be a non-empty string without "/"');
+  }
+  if (share.type !== 'Local' && share.type !== 'SharedWorker') {
+    throw new StateSyncError('invalid_option', `share.type must be 'SharedWorker' or 'Local'`);
+  }
+  if (share.type === 'SharedWorker' && share.port !== 'server' && share.port !== 'client') {
+    throw new StateSyncError('invalid_option', `share.port must be 'server' or 'client'`);
+  }
+  const workerClient = share.type === 'SharedWorker' && share.port === 'client';
+  if (workerClient && !share.transport && !share.workerURL) {
+    throw new StateSyncError('invalid_option', 'a SharedWorker client needs share.workerURL');
+  }
+  if (!Array.isArray(options.stores)) {
+    throw new StateSyncError('invalid_option', 'stores must be an array of store definitions');
+  }
+  const role: SharedRole = share.type === 'Local' ? 'local' : share.port;
+  return {
+    name: share.name,
+    version: share.version ?? '0',
+    role,
+    callTimeoutMs: duration(options.callTimeoutMs, 'callTimeoutMs', 10_000),
+    startTimeoutMs: duration(
+      workerClient ? share.startTimeoutMs : undefined,
+      'share.startTimeoutMs',
+      5_000,
+    ),
+  };
+}

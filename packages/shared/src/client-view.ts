@@ -1,0 +1,56 @@
+import type { Logger, SyncStatus, Unsubscribe } from '@statesync/core';
+import type { SharedClient } from './client.js';
+import { createMirror } from './mirror.js';
+import { createObservable } from './observable.js';
+import type { AnyStoreDefinition, StoreHandle } from './types.js';
+
+/**
+ * A store as a client app shows it. The mirror and the handle outlive the link they are synced
+ * over: when the app moves to another authority (a fallback to Local), the same handle goes on,
+ * and whatever subscribed to it keeps listening.
+ */
+export interface ClientView {
+  readonly handle: StoreHandle;
+  /** Syncs the mirror over `client` from now on. */
+  attach(client: SharedClient): void;
+  /** Settles with the first sync over the client attached last. */
+  started(): Promise<void>;
+  detach(): void;
+}
+
+const IDLE: SyncStatus = {
+  state: 'idle',
+  localRevision: undefined,
+  epoch: undefined,
+  lastError: undefined,
+  lastAppliedAt: undefined,
+};
+
+export function createClientView(definition: AnyStoreDefinition, logger: Logger): ClientView {
+  const mirror = createMirror<object>(definition.state(), logger);
+  const status = createObservable<SyncStatus>(IDLE, logger);
+  let offStatus: Unsubscribe | undefined;
+  let started: Promise<void> = Promise.resolve();
+
+  return {
+    handle: {
+      name: definition.name,
+      definition,
+      getState: mirror.getState,
+      subscribe: mirror.subscribe,
+      status: { getState: status.getState, subscribe: status.subscribe },
+    },
+    attach(client) {
+      offStatus?.();
+      const link = client.addStore(definition, mirror);
+      status.set(link.engine.status.getState());
+      offStatus = link.engine.status.subscribe(status.set);
+      started = link.started;
+    },
+    started: () => started,
+    detach() {
+      offStatus?.();
+      offStatus = undefined;
+    },
+  };
+}

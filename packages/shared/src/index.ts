@@ -1,0 +1,42 @@
+export { defineStore } from './define-store.js';
+export type {
+  ByeMessage,
+  EmitMessage,
+  EmitResultMessage,
+  HelloMessage,
+  SharedMessage,
+  SubscribeMessage,
+  UnsubscribeMessage,
+  WelcomeMessage,
+  WireMessage,
+} from './protocol.js';
+export { createSharedApp } from './shared-app.js';
+export { type ConnectEventTarget, createSharedWorkerServerTransport } from './shared-worker.js';
+export { spawn } from './spawn.js';
+export type {
+  Action,
+  ActionArgs,
+  ActionName,
+  ActionResult,
+  ActionsOf,
+  AnyStoreDefinition,
+  ClientChannel,
+  ClientShareOptions,
+  Disposer,
+  LocalShareOptions,
+  ServerChannel,
+  ServerShareOptions,
+  ServerTransport,
+  SharedApp,
+  SharedAppOptions,
+  SharedErrorContext,
+  SharedErrorPhase,
+  SharedMode,
+  SharedRole,
+  SharedWorkerConstructor,
+  SharedWorkerLike,
+  ShareOptions,
+  StateOf,
+  StoreDefinition,
+  StoreHandle,
+} from './types.js';

@@ -1,0 +1,126 @@
+import {
+  assertCloneable,
+  type Logger,
+  noopLogger,
+  StateSyncError,
+  type Transport,
+  type Unsubscribe,
+} from '@statesync/core';
+
+/** Which way a message goes on a link: from the client to the authority, or back. */
+export type Direction = 'to-server' | 'to-client';
+
+export interface LocalLinkOptions {
+  /**
+   * Decides when, and how often, a message arrives: call `deliver` for each arrival. Used by
+   * the test hub to inject faults. @default one delivery, a microtask later
+   */
+  route?(message: unknown, direction: Direction, deliver: () => void): void;
+  /** Told about listeners that throw. @default noopLogger */
+  logger?: Logger;
+}
+
+export interface LocalLink {
+  /** The client's end. */
+  readonly client: Transport;
+  /** The authority's end. */
+  readonly server: Transport;
+  /** Ends that are open and have listeners: 0 once both are released. */
+  openCount(): number;
+}
+
+interface End {
+  transport: Transport;
+  receive(message: unknown): void;
+  isOpen(): boolean;
+}
+
+/**
+ * Two connected ends in one process, like the two ports of a `MessageChannel`: messages are
+ * structured-cloned at send time (an uncloneable one throws `not_cloneable` naming its path and
+ * goes nowhere), arrive asynchronously and in order, and wait in a queue until the receiving
+ * end has its first listener.
+ */
+export function createLocalLink(options: LocalLinkOptions = {}): LocalLink {
+  const logger = options.logger ?? noopLogger;
+  const route =
+    options.route ??
+    ((_message: unknown, _direction: Direction, deliver: () => void) => queueMicrotask(deliver));
+  // Filled just below; each end sends to the other.
+  const ends: End[] = [];
+  const makeEnd = (direction: Direction, other: () => End): End => {
+    const listeners = new Set<(message: unknown) => void>();
+    let queue: unknown[] | undefined = [];
+    let starting = false;
+    let closed = false;
+
+    const dispatch = (message: unknown) => {
+      for (const listener of [...listeners]) {
+        if (!listeners.has(listener)) continue;
+        try {
+          listener(message);
+        } catch (error) {
+          logger.error('transport listener threw', { error });
+        }
+      }
+    };
+
+    return {
+      isOpen: () => !closed && listeners.size > 0,
+      receive(message) {
+        if (closed) return;
+        if (queue) queue.push(message);
+        else dispatch(message);
+      },
+      transport: {
+        send(message) {
+          if (closed) throw new StateSyncError('stopped', 'send on a closed link');
+          let copy: unknown;
+          try {
+            copy = structuredClone(message);
+          } catch {
+            // Throws the same failure again, naming the path of the culprit.
+            assertCloneable(message, 'message');
+          }
+          const target = other();
+          let first = true;
+          route(copy, direction, () => {
+            // A duplicate is a copy of its own, as a second postMessage would be.
+            target.receive(first ? copy : structuredClone(copy));
+            first = false;
+          });
+        },
+        subscribe(listener): Unsubscribe {
+          if (closed) throw new StateSyncError('stopped', 'subscribe on a closed link');
+          const own = (message: unknown) => listener(message);
+          listeners.add(own);
+          if (queue && !starting) {
+            // The port starts with its first listener; what waited arrives a microtask later,
+            // before anything that arrives meanwhile.
+            starting = true;
+            queueMicrotask(() => {
+              while (queue && queue.length > 0) dispatch(queue.shift());
+              queue = undefined;
+            });
+          }
+          return () => {
+            listeners.delete(own);
+          };
+        },
+        close() {
+          closed = true;
+          listeners.clear();
+          queue = undefined;
+        },
+      },
+    };
+  };
+  const client = makeEnd('to-server', () => ends[1]!);
+  const server = makeEnd('to-client', () => ends[0]!);
+  ends.push(client, server);
+  return {
+    client: client.transport,
+    server: server.transport,
+    openCount: () => ends.filter((end) => end.isOpen()).length,
+  };
+}

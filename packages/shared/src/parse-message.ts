@@ -1,0 +1,182 @@
+import {
+  assertRevision,
+  type CallMessage,
+  type InvalidateMessage,
+  isProtocolMessage,
+  PROTOCOL_VERSION,
+  type PullErrorMessage,
+  type PullMessage,
+  type ResultMessage,
+  type SnapshotMessage,
+  StateSyncError,
+} from '@statesync/core';
+import type {
+  ByeMessage,
+  EmitMessage,
+  EmitResultMessage,
+  HelloMessage,
+  SubscribeMessage,
+  UnsubscribeMessage,
+  WelcomeMessage,
+} from './protocol.js';
+
+/** What an authority accepts from a client. */
+export type ServerBound =
+  | HelloMessage
+  | SubscribeMessage
+  | UnsubscribeMessage
+  | ByeMessage
+  | PullMessage
+  | CallMessage
+  | EmitMessage
+  | EmitResultMessage;
+
+/** What a client accepts from its authority. */
+export type ClientBound =
+  | WelcomeMessage
+  | InvalidateMessage
+  | SnapshotMessage
+  | PullErrorMessage
+  | ResultMessage
+  | EmitMessage
+  | EmitResultMessage;
+
+type Raw = Record<string, unknown>;
+
+function fail(message: string): never {
+  throw new StateSyncError('protocol', message);
+}
+
+function string(raw: Raw, key: string): void {
+  if (typeof raw[key] !== 'string' || raw[key] === '') {
+    fail(`${String(raw.type)} message: ${key} must be a non-empty string`);
+  }
+}
+
+function wireError(raw: Raw): void {
+  const error = raw.error;
+  if (
+    typeof error !== 'object' ||
+    error === null ||
+    typeof (error as Raw).code !== 'string' ||
+    typeof (error as Raw).message !== 'string'
+  ) {
+    fail(`${String(raw.type)} message: error must be { name, code, message }`);
+  }
+}
+
+/** The statesync message in `raw`, or a `protocol` error saying why it is not one. */
+function envelope(raw: unknown): Raw {
+  if (isProtocolMessage(raw)) return raw as unknown as Raw;
+  if (typeof raw === 'object' && raw !== null && typeof (raw as Raw).v === 'number') {
+    fail(
+      `protocol version ${(raw as Raw).v} is not supported (this side speaks ${PROTOCOL_VERSION})`,
+    );
+  }
+  return fail('not a statesync message');
+}
+
+/**
+ * Checks a message arriving at the authority: its type and the fields the authority relies on.
+ * Throws a `protocol` error naming the problem.
+ */
+export function parseServerBound(value: unknown): ServerBound {
+  const raw = envelope(value);
+  switch (raw.type) {
+    case 'hello':
+      string(raw, 'app');
+      string(raw, 'clientId');
+      if (typeof raw.version !== 'string') fail('hello message: version must be a string');
+      break;
+    case 'subscribe':
+    case 'unsubscribe':
+      string(raw, 'topic');
+      break;
+    case 'bye':
+      break;
+    case 'pull':
+      string(raw, 'id');
+      string(raw, 'topic');
+      break;
+    case 'call':
+      string(raw, 'id');
+      string(raw, 'topic');
+      string(raw, 'action');
+      if (!Array.isArray(raw.args)) fail('call message: args must be an array');
+      break;
+    case 'emit':
+      string(raw, 'id');
+      string(raw, 'name');
+      break;
+    case 'emit-result':
+      parseEmitResult(raw);
+      break;
+    default:
+      fail(`unexpected message type "${String(raw.type)}" for an authority`);
+  }
+  return raw as unknown as ServerBound;
+}
+
+/** Checks a message arriving at a client. Throws a `protocol` error naming the problem. */
+export function parseClientBound(value: unknown): ClientBound {
+  const raw = envelope(value);
+  switch (raw.type) {
+    case 'welcome':
+      string(raw, 'app');
+      if (typeof raw.version !== 'string') fail('welcome message: version must be a string');
+      if (raw.error !== undefined) wireError(raw);
+      break;
+    case 'invalidate':
+      // The rest is the engine's to check.
+      string(raw, 'topic');
+      break;
+    case 'snapshot':
+      string(raw, 'id');
+      break;
+    case 'pull-error':
+      string(raw, 'id');
+      wireError(raw);
+      break;
+    case 'result':
+      string(raw, 'id');
+      assertRevision(raw.revision, 'result.revision');
+      string(raw, 'epoch');
+      if (raw.error !== undefined) wireError(raw);
+      // A success must say what the action returned, even `undefined`: a result without it
+      // is malformed, never a silent `undefined`.
+      else if (!('value' in raw)) fail('result message: needs a value or an error');
+      break;
+    case 'emit':
+      string(raw, 'id');
+      string(raw, 'name');
+      break;
+    case 'emit-result':
+      parseEmitResult(raw);
+      break;
+    default:
+      fail(`unexpected message type "${String(raw.type)}" for a client`);
+  }
+  return raw as unknown as ClientBound;
+}
+
+function parseEmitResult(raw: Raw): void {
+  string(raw, 'id');
+  if (typeof raw.handled !== 'boolean') fail('emit-result message: handled must be a boolean');
+  if (raw.error !== undefined) wireError(raw);
+}
+
+/** Why the authority of `app` at `version` refuses this hello, or undefined if it does not. */
+export function checkHello(
+  hello: HelloMessage,
+  app: string,
+  version: string,
+): StateSyncError | undefined {
+  let why: string | undefined;
+  if (hello.app !== app) why = `this authority serves app "${app}", not "${hello.app}"`;
+  else if (hello.version !== version) {
+    why = `app version "${hello.version}" does not match the authority's "${version}"`;
+  }
+  return why === undefined
+    ? undefined
+    : new StateSyncError('protocol', why, { reason: 'version_mismatch' });
+}

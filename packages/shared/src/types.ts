@@ -1,0 +1,234 @@
+import type {
+  Logger,
+  StateSyncError,
+  Subscribable,
+  SyncErrorContext,
+  SyncStatus,
+  Timers,
+  Transport,
+  Unsubscribe,
+} from '@statesync/core';
+import type { Draft } from 'mutative';
+
+/**
+ * An action of a store: changes `draft` with ordinary mutable code and may return a value for
+ * the caller. It runs on the authority only, synchronously, all or nothing: if it throws, the
+ * state is left as it was.
+ */
+export type Action<S> = (draft: Draft<S>, ...args: never[]) => unknown;
+
+/** A store: its name, how to build its initial state, and its actions. */
+export interface StoreDefinition<S extends object, A> {
+  /** Unique within an app; the store's topic is `<app name>/<store name>`. */
+  readonly name: string;
+  /** Builds the initial state: a plain object (or array) of structured-cloneable data. */
+  readonly state: () => S;
+  readonly actions: A;
+}
+
+/** Any store definition, whatever its state and actions. */
+export type AnyStoreDefinition = StoreDefinition<
+  object,
+  Record<string, (draft: never, ...args: never[]) => unknown>
+>;
+
+/** The state type of a store definition. */
+export type StateOf<D> = D extends { state: () => infer S } ? S : never;
+
+/** The actions of a store definition. */
+export type ActionsOf<D> = D extends { actions: infer A } ? A : never;
+
+/** The names of a store's actions. */
+export type ActionName<D> = Extract<keyof ActionsOf<D>, string>;
+
+/** The arguments of an action, after the draft. */
+export type ActionArgs<D, K extends ActionName<D>> = ActionsOf<D>[K] extends (
+  draft: never,
+  ...args: infer P
+) => unknown
+  ? P
+  : never;
+
+/** What an action returns, and so what `spawn` resolves with. */
+export type ActionResult<D, K extends ActionName<D>> = ActionsOf<D>[K] extends (
+  ...args: never[]
+) => infer R
+  ? R
+  : never;
+
+/**
+ * A store as one app sees it: on a client, the mirror of the authority's state; on the
+ * authority, the state itself. Its state is immutable: every change makes a new object, and
+ * parts that did not change keep their identity, so selectors can compare by reference. This
+ * `{ getState, subscribe }` shape is what framework bindings consume.
+ */
+export interface StoreHandle<D extends AnyStoreDefinition = AnyStoreDefinition>
+  extends Subscribable<StateOf<D>> {
+  readonly name: string;
+  readonly definition: D;
+  /** How far this copy is: its revision and epoch, syncing or synced, the last error. */
+  readonly status: Subscribable<SyncStatus>;
+}
+
+/** Accepts client links on the authority's side, e.g. the ports of a SharedWorker's `connect` events. */
+export interface ServerTransport {
+  /** Calls `onConnection` with a transport for every client that connects; returns stop. */
+  accept(onConnection: (transport: Transport) => void): Unsubscribe;
+}
+
+/** What a page needs of `SharedWorker`: the browser's constructor, or a stand-in in tests. */
+export interface SharedWorkerLike {
+  readonly port: MessagePort;
+  addEventListener(type: 'error', listener: (event: Event) => void): void;
+  removeEventListener(type: 'error', listener: (event: Event) => void): void;
+}
+
+export type SharedWorkerConstructor = new (
+  url: string | URL,
+  options: { name: string; type: 'module' },
+) => SharedWorkerLike;
+
+interface ShareCommon {
+  /** The app's name: names the SharedWorker and prefixes every topic (`<name>/<store>`). */
+  name: string;
+  /**
+   * The app's build version. A client whose version differs from the authority's is refused
+   * (after a deploy, an old worker may still be running): it falls back to `Local` mode, or
+   * with `transport`, its `ready` rejects. @default '0'
+   */
+  version?: string;
+}
+
+/** The authority, e.g. inside the SharedWorker script. */
+export interface ServerShareOptions extends ShareCommon {
+  port: 'server';
+  type: 'SharedWorker';
+  /** Where clients come from. @default the SharedWorker's own `connect` events */
+  transport?: ServerTransport;
+}
+
+/** A page (a client) of an app whose authority runs in a SharedWorker. */
+export interface ClientShareOptions extends ShareCommon {
+  port: 'client';
+  type: 'SharedWorker';
+  /** The worker script: a build of an entry that calls `createSharedApp` with `port: 'server'`. */
+  workerURL?: string | URL;
+  /**
+   * A link to the authority to use instead of starting a SharedWorker (tests, custom media).
+   * There is no fallback then: if the authority does not answer, `ready` rejects.
+   */
+  transport?: Transport;
+  /** The constructor to start the worker with. @default globalThis.SharedWorker */
+  SharedWorker?: SharedWorkerConstructor;
+  /** How long to wait for the authority's welcome before giving up on it. @default 5000 */
+  startTimeoutMs?: number;
+}
+
+/** One page on its own: authority and client in the same page, nothing shared. */
+export interface LocalShareOptions extends ShareCommon {
+  type: 'Local';
+  /** Ignored, so that switching `type` is a one-word change. */
+  port?: 'server' | 'client';
+  /** Ignored, so that switching `type` is a one-word change. */
+  workerURL?: string | URL;
+}
+
+export type ShareOptions = ServerShareOptions | ClientShareOptions | LocalShareOptions;
+
+/** The runtime mode in use: `SharedWorker`, or `Local` (chosen, or fallen back to). */
+export type SharedMode = 'SharedWorker' | 'Local';
+
+/** Which side an app runs: `local` is both in one page. */
+export type SharedRole = 'server' | 'client' | 'local';
+
+/** Where something went wrong, for `onError`. */
+export type SharedErrorPhase =
+  /** A malformed or unexpected message was dropped. */
+  | 'message'
+  /** The handshake failed: refused by the authority, or it never answered. */
+  | 'connect'
+  /** A direct-channel handler, an `onServer`/`onClient` callback or its disposer threw. */
+  | 'listener'
+  /** A store's mirror failed to sync (see `sync` for the engine's own context). */
+  | 'sync';
+
+export interface SharedErrorContext {
+  phase: SharedErrorPhase;
+  error: StateSyncError;
+  /** The store concerned, when there is one. */
+  store?: string;
+  /** For `sync`: the revision engine's report. */
+  sync?: SyncErrorContext;
+  /** For `message`: the message as received. */
+  message?: unknown;
+}
+
+/** The authority's end of the direct channel (inside `onServer`). */
+export interface ServerChannel {
+  /**
+   * Sends to every connected client; resolves with the answers of those that listen to `name`
+   * (clients that answer with an error, or not within `callTimeoutMs`, are left out and
+   * reported).
+   */
+  emit(name: string, payload?: unknown): Promise<unknown[]>;
+  /** Answers clients' `emit(name)`; the handler's return value (or promise) is the answer. */
+  listen(
+    name: string,
+    handler: (payload: unknown, from: { clientId: string }) => unknown,
+  ): Unsubscribe;
+}
+
+/** A client's end of the direct channel (inside `onClient`). */
+export interface ClientChannel {
+  /** Asks the authority's `listen(name)` handler; resolves with its answer. */
+  emit(name: string, payload?: unknown): Promise<unknown>;
+  /** Answers the authority's `emit(name)`. */
+  listen(name: string, handler: (payload: unknown) => unknown): Unsubscribe;
+}
+
+/** A function an `onServer`/`onClient` callback may return, run when that role ends. */
+export type Disposer = () => void;
+
+export interface SharedAppOptions {
+  /** The stores this app starts with; more can be added later with `addStore`. */
+  stores: readonly AnyStoreDefinition[];
+  share: ShareOptions;
+  /** Receives warnings (such as a fallback to Local) and debug lines. @default console, without debug lines */
+  logger?: Logger;
+  /** Told about every problem that does not reject a caller's promise. */
+  onError?(context: SharedErrorContext): void;
+  /** How long `spawn` and `emit` wait for the authority before rejecting with `timeout`. @default 10000 */
+  callTimeoutMs?: number;
+  /** Timers for timeouts and the engine; inject a virtual clock in tests. @default the platform's */
+  timers?: Timers;
+}
+
+/** A running shared app: the same handle on the authority, on a client and in Local mode. */
+export interface SharedApp {
+  readonly name: string;
+  /** The mode in use; a SharedWorker client that could not start its worker reports `Local`. */
+  readonly mode: SharedMode;
+  readonly role: SharedRole;
+  /**
+   * Resolves once the app can serve: on a client, connected and every store's first snapshot
+   * applied (a late joiner has the full current state before its first render).
+   */
+  readonly ready: Promise<void>;
+  /** The handle of a store of this app, for `spawn` and for bindings. */
+  store<D extends AnyStoreDefinition>(definition: D): StoreHandle<D>;
+  /** Adds a store at run time (a lazily loaded module); resolves once it is synced. */
+  addStore<D extends AnyStoreDefinition>(definition: D): Promise<StoreHandle<D>>;
+  /** Runs `setup` while this app is the authority; its returned disposer when that ends. */
+  onServer(setup: (channel: ServerChannel) => undefined | Disposer): Unsubscribe;
+  /** Runs `setup` while this app is a client; its returned disposer when that ends. */
+  onClient(setup: (channel: ClientChannel) => undefined | Disposer): Unsubscribe;
+  /**
+   * The direct channel of this app's main role: a client's (in Local mode too), else the
+   * authority's. On a client it resolves with the authority's answer, on the authority with
+   * the list of the clients' answers.
+   */
+  emit(name: string, payload?: unknown): Promise<unknown>;
+  listen(name: string, handler: (payload: unknown) => unknown): Unsubscribe;
+  /** Leaves: stops syncing, rejects pending calls with `stopped`, runs disposers. Idempotent. */
+  dispose(): Promise<void>;
+}
