@@ -6,6 +6,10 @@
 // Blocks are type-checked only, never run. Each block is a separate module: it must import
 // what it uses, and may `declare const` whatever it leaves to the reader.
 //
+// Naming a block: a block whose first line is a comment holding a file name, such as
+// `// counter.ts`, is written under that name, so other blocks of the same README can import it
+// (`import { counter } from './counter'`), as the files of a small app would.
+//
 // Opting out: a block whose first line is the comment `// @no-check` (optionally followed by
 // a reason, e.g. `// @no-check: a fragment of the block above`) is extracted but not checked.
 // Use it only for text that cannot be made to compile; prefer `declare` for missing context.
@@ -28,6 +32,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const PACKAGES = join(ROOT, 'packages');
 const NO_CHECK = /^\/\/\s*@no-check\b/;
+const FILE_NAME = /^\/\/\s*([\w.-]+\.ts)\s*$/;
 const TIMEOUT_MS = 60_000;
 
 interface Block {
@@ -170,9 +175,15 @@ beforeAll(() => {
     problems.set(readme.name, [...readme.problems]);
     const dir = join(tempDir, readme.pkg);
     mkdirSync(dir, { recursive: true });
+    const named = new Set<string>();
     for (const block of readme.blocks) {
       if (block.skip) continue;
-      const file = join(dir, `README.L${block.fenceLine}.ts`);
+      const fileName = FILE_NAME.exec(block.code.split('\n', 1)[0]?.trim() ?? '')?.[1];
+      if (fileName !== undefined && named.has(fileName)) {
+        problems.get(readme.name)?.push(`${readme.name}:${block.fenceLine}: a second ${fileName}`);
+      }
+      if (fileName !== undefined) named.add(fileName);
+      const file = join(dir, fileName ?? `README.L${block.fenceLine}.ts`);
       writeFileSync(file, block.code);
       files.set(file, { readme, block });
     }
@@ -189,7 +200,8 @@ beforeAll(() => {
     return literals.map((literal) =>
       ts.resolveModuleName(
         literal.text,
-        from,
+        // './counter' is another block of the same README.
+        literal.text.startsWith('./') ? containingFile : from,
         opts,
         host,
         resolutionCache,
