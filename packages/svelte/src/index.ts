@@ -1,3 +1,4 @@
+export { toReadable } from './readable-store.js';
 export {
   createSvelteSnapshotApplier,
   type SvelteSnapshotApplierOptions,

@@ -1,3 +1,4 @@
+export { useStore } from './use-store.js';
 export {
   createVueSnapshotApplier,
   type VueSnapshotApplierOptions,

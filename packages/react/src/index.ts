@@ -1,0 +1,1 @@
+export { type ReadableStore, useStore } from './use-store.js';

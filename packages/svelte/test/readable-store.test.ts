@@ -1,0 +1,149 @@
+import type { Subscribable } from '@statesync/core';
+import { defineStore, spawn } from '@statesync/shared';
+import { createTestBed } from '@statesync/shared/testing';
+import { toReadable } from '@statesync/svelte';
+import { derived, get } from 'svelte/store';
+import { afterEach, describe, expect, it } from 'vitest';
+
+interface Board {
+  count: number;
+  title: string;
+  tags: string[];
+}
+
+/** A plain store of immutable state: any `{ getState, subscribe }` works with the bindings. */
+function plainStore<T>(initial: T) {
+  let state = initial;
+  const listeners = new Set<(state: T) => void>();
+  return {
+    getState: () => state,
+    subscribe(listener: (state: T) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    set(next: T) {
+      state = next;
+      for (const listener of listeners) listener(state);
+    },
+    listeners,
+  } satisfies Subscribable<T> & Record<string, unknown>;
+}
+
+const initial = (): Board => ({ count: 0, title: 'a', tags: ['x'] });
+
+describe('toReadable', () => {
+  it('tells subscribers only about changes to the selected part', () => {
+    const store = plainStore(initial());
+    const count = toReadable(store, (state) => state.count);
+    const seen: number[] = [];
+    const stop = count.subscribe((value) => seen.push(value));
+    expect(seen).toEqual([0]); // Svelte calls a new subscriber with the current value
+
+    store.set({ ...store.getState(), title: 'b' });
+    store.set({ ...store.getState(), tags: ['y'] });
+    expect(seen).toEqual([0]);
+
+    store.set({ ...store.getState(), count: 1 });
+    expect(seen).toEqual([0, 1]);
+    stop();
+  });
+
+  it('does not re-announce an unchanged object, which Svelte alone would', () => {
+    const store = plainStore(initial());
+    const tags = toReadable(store, (state) => state.tags);
+    const whole = toReadable(store);
+    const seenTags: string[][] = [];
+    const seenWhole: Board[] = [];
+    const stops = [
+      tags.subscribe((v) => seenTags.push(v)),
+      whole.subscribe((v) => seenWhole.push(v)),
+    ];
+    store.set({ ...store.getState(), count: 1 });
+    expect(seenTags).toHaveLength(1);
+    expect(seenTags[0]).toBe(store.getState().tags);
+    expect(seenWhole).toHaveLength(2);
+    expect(seenWhole[1]).toBe(store.getState());
+    for (const stop of stops) stop();
+  });
+
+  it('subscribes on the first subscriber and unsubscribes after the last', () => {
+    const store = plainStore(initial());
+    const title = toReadable(store, (state) => state.title);
+    expect(store.listeners.size).toBe(0);
+    const seen: string[][] = [[], []];
+    const first = title.subscribe((value) => seen[0]!.push(value));
+    const second = title.subscribe((value) => seen[1]!.push(value));
+    expect(store.listeners.size).toBe(1);
+    first();
+    expect(store.listeners.size).toBe(1);
+    second();
+    expect(store.listeners.size).toBe(0);
+
+    // Changed while nobody listened: the next subscriber gets the current value at once.
+    store.set({ ...store.getState(), title: 'while away' });
+    expect(get(title)).toBe('while away');
+    expect(store.listeners.size).toBe(0);
+    const late: string[] = [];
+    const stop = title.subscribe((value) => late.push(value));
+    expect(late).toEqual(['while away']);
+    stop();
+    expect(seen).toEqual([['a'], ['a']]);
+  });
+
+  it('with isEqual, an equal new selection is not a change; derived stores follow', () => {
+    const store = plainStore(initial());
+    const summary = toReadable(
+      store,
+      (state) => ({ count: state.count, tags: state.tags.length }),
+      (a, b) => a.count === b.count && a.tags === b.tags,
+    );
+    const label = derived(summary, (value) => `${value.count}/${value.tags}`);
+    const seen: string[] = [];
+    const stop = label.subscribe((value) => seen.push(value));
+    store.set({ ...store.getState(), tags: ['y'] }); // same length
+    store.set({ ...store.getState(), title: 'renamed' });
+    expect(seen).toEqual(['0/1']);
+    store.set({ ...store.getState(), tags: ['y', 'z'] });
+    expect(seen).toEqual(['0/1', '0/2']);
+    stop();
+  });
+});
+
+describe('toReadable on a shared-app store handle', () => {
+  const beds: { dispose(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(beds.splice(0).map((bed) => bed.dispose()));
+  });
+
+  it("follows a client's mirror, one notification per change of its part", async () => {
+    const board = defineStore({
+      name: 'board',
+      state: () => ({ count: 0, title: 'untitled' }),
+      actions: {
+        increase(draft, by: number) {
+          draft.count += by;
+          return draft.count;
+        },
+        rename(draft, title: string) {
+          draft.title = title;
+        },
+      },
+    });
+    const bed = await createTestBed({ stores: [board], clients: 2 });
+    beds.push(bed);
+    const [a, b] = [bed.clients[0]!, bed.clients[1]!];
+    const counts: number[] = [];
+    const titles: string[] = [];
+    const stops = [
+      toReadable(b.store(board), (state) => state.count).subscribe((v) => counts.push(v)),
+      toReadable(b.store(board), (state) => state.title).subscribe((v) => titles.push(v)),
+    ];
+    await spawn(a.store(board), 'increase', [1]);
+    await spawn(a.store(board), 'increase', [1]);
+    await spawn(a.store(board), 'rename', ['plans']);
+    await bed.settle();
+    expect(counts).toEqual([0, 1, 2]);
+    expect(titles).toEqual(['untitled', 'plans']);
+    for (const stop of stops) stop();
+  });
+});
