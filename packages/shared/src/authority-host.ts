@@ -59,6 +59,8 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   const byTopic = new Map<string, ServerStore>();
   const connections = new Set<Connection>();
   const stopAccepting = new Set<Unsubscribe>();
+  /** Stores with changes not flushed yet, in the order they first changed. */
+  const changed = new Set<ServerStore>();
   let flushQueued = false;
   let disposed = false;
 
@@ -88,7 +90,10 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   /** Sends what one task changed: one invalidation per store, then the results. */
   const flush = () => {
     flushQueued = false;
-    for (const store of stores.values()) {
+    // Only the stores that changed: a flush costs what changed, not how many stores there are.
+    const batch = [...changed];
+    changed.clear();
+    for (const store of batch) {
       const message = store.flush();
       if (!message) continue;
       for (const connection of connections) {
@@ -262,7 +267,10 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
           `two different stores are named "${definition.name}"`,
         );
       }
-      const store = createServerStore(definition, app, logger, schedule);
+      const store: ServerStore = createServerStore(definition, app, logger, () => {
+        changed.add(store);
+        schedule();
+      });
       stores.set(definition.name, store);
       byTopic.set(store.topic, store);
       // Clients that loaded this store first asked for it in vain: the next flush tells its
