@@ -13,6 +13,8 @@ export function createStore<T>(initial: T, onListenerError?: (error: unknown) =>
     setState(next) {
       if (Object.is(next, state)) return;
       state = next;
+      // The engine's status moves several times per fetch, usually with nobody listening.
+      if (listeners.size === 0) return;
       for (const listener of [...listeners]) {
         try {
           listener(state);

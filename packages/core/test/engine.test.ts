@@ -247,6 +247,38 @@ describe('refresh()', () => {
     expect(record.revisions()).toEqual(['5', '6']);
   });
 
+  it('a refresh chained on another settles too (no request lost between two fetches)', async () => {
+    const { handle, provider, clock, record } = await started(snap('5'));
+    const chained = handle.refresh().then(() => handle.refresh());
+    await clock.flush();
+    provider.last.resolve(snap('6'));
+    // The second refresh asks for a fetch after the first one's; bounded: at most 3 rounds.
+    for (let round = 0; round < 3 && provider.calls.length < 3; round++) await clock.flush();
+    expect(provider.calls).toHaveLength(3);
+    provider.last.resolve(snap('7'));
+    await chained;
+    expect(record.revisions()).toEqual(['5', '6', '7']);
+  });
+
+  it('a status listener calling refresh() never starts a second fetch at once', async () => {
+    const { handle, provider, clock } = await started(snap('5'));
+    let inFlight = 0;
+    let most = 0;
+    const unsubscribe = handle.status.subscribe((status) => {
+      if (status.state === 'syncing') void handle.refresh();
+    });
+    const original = provider.calls.length;
+    void handle.refresh();
+    for (let round = 0; round < 3; round++) {
+      await clock.flush();
+      inFlight = provider.calls.length - original;
+      most = Math.max(most, inFlight);
+      if (inFlight > 0) break;
+    }
+    expect(most).toBe(1);
+    unsubscribe();
+  });
+
   it('waits for the newest announced revision, retrying a stale answer', async () => {
     const { handle, subscriber, provider, clock, record } = await started(snap('5'), {
       throttling: { debounceMs: 10_000 },

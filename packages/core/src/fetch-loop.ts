@@ -1,0 +1,270 @@
+import type { ApplyQueue, SnapshotOutcome } from './apply-queue.js';
+import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './errors.js';
+import { fetchRevision, fetchSnapshot } from './fetch-snapshot.js';
+import { createRefreshWaiters } from './refresh-waiters.js';
+import type { Report } from './reporter.js';
+import type { RetryPolicy } from './retry.js';
+import type { RevisionGate } from './revision-gate.js';
+import type { SyncStatusStore } from './sync-status.js';
+import { createThrottle } from './throttle.js';
+import type {
+  Logger,
+  Revision,
+  SnapshotProvider,
+  SyncErrorContext,
+  ThrottlingOptions,
+  Timers,
+  Topic,
+} from './types.js';
+
+export interface FetchLoop {
+  /** A fetch caused by an event: throttled, and only while running. */
+  schedule(): void;
+  /** Starts a fetch now, or one more after the one in flight. `probe`: ask `getRevision` first. */
+  fetchNow(probe?: boolean): void;
+  /** `refresh()`: a fetch past the throttle, settling once local state is as new as known now. */
+  refresh(): Promise<void>;
+  /** True from the start of a fetch until it and those queued behind it are done. */
+  isFetching(): boolean;
+  /** Settles once the fetches running now are done. */
+  settled(): Promise<void> | undefined;
+  /** Cancels throttle and retry waits, aborts the call in flight, rejects pending refreshes. */
+  stop(reason: StateSyncError): void;
+}
+
+export interface FetchLoopOptions<T> {
+  topic: Topic;
+  provider: SnapshotProvider<T>;
+  timeoutMs: number;
+  timers: Timers;
+  retry: RetryPolicy;
+  throttling: ThrottlingOptions;
+  gate: RevisionGate;
+  applies: ApplyQueue<T>;
+  status: SyncStatusStore;
+  report: Report;
+  logger: Logger;
+  /** False when nobody reads debug lines, so hot paths skip building them. */
+  debugging: boolean;
+  isStopped(): boolean;
+  isRunning(): boolean;
+}
+
+/** Failures a second attempt cannot cure: the same answer would fail the same way. */
+const FINAL_CODES = new Set<StateSyncErrorCode>([
+  'protocol',
+  'not_cloneable',
+  'origin_rejected',
+  'invalid_option',
+]);
+
+/**
+ * Pulls snapshots: throttle → fetch with retry and timeout → stale check → apply, one fetch at a
+ * time, with at most one more queued behind it however many events arrive meanwhile.
+ */
+export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
+  const { topic, provider, timeoutMs, timers, retry, gate, applies, status, report } = options;
+  const { logger, debugging, isStopped, isRunning } = options;
+  const waiters = createRefreshWaiters(gate);
+  let fetchesStarted = 0;
+  /** True from the start of a fetch until it and those queued behind it are done. */
+  let fetching = false;
+  let inFlight: Promise<void> | undefined;
+  let again = false;
+  let refreshWanted = false;
+  /** At most one confirming pull per fetch loop, so two live authorities cannot ping-pong. */
+  let confirming = false;
+  let abortFetch: ((reason: StateSyncError) => void) | undefined;
+  let wakeSleeper: (() => void) | undefined;
+
+  const callOptions = {
+    topic,
+    timeoutMs,
+    timers,
+    onSettled: () => {
+      abortFetch = undefined;
+    },
+  };
+
+  /**
+   * With hydrated state and a provider that can tell its revision, asks before pulling. True when
+   * local state is already current, so no snapshot is needed. A failed probe falls back to a pull.
+   */
+  const isCurrent = async (): Promise<boolean> => {
+    const { getRevision } = provider;
+    if (!gate.local() || !getRevision || gate.pending()) return false;
+    try {
+      const call = fetchRevision(getRevision.bind(provider), callOptions);
+      abortFetch = call.abort;
+      const stamp = await call.result;
+      if (gate.isAhead(stamp.revision, stamp.epoch)) {
+        gate.want(stamp.revision, stamp.epoch);
+        return false;
+      }
+      if (debugging) logger.debug('already current', { revision: stamp.revision });
+      return true;
+    } catch (error) {
+      if (!isStopped()) logger.warn('getRevision failed, pulling a snapshot', { error });
+      return false;
+    }
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const handle = timers.setTimeout(() => {
+        wakeSleeper = undefined;
+        resolve();
+      }, ms);
+      wakeSleeper = () => {
+        timers.clearTimeout(handle);
+        wakeSleeper = undefined;
+        resolve();
+      };
+    });
+
+  /** Follows up on what applying a snapshot came to. */
+  const took = (outcome: SnapshotOutcome) => {
+    if (outcome === 'overtaken') {
+      refreshWanted = true;
+      again = true;
+    } else if (outcome === 'switched' && !confirming) {
+      // Epochs have no order, so this answer may come from a dying old authority (and so may
+      // the event that asked for it). Pull once more: if the live authority is another one,
+      // its answer moves state back.
+      confirming = true;
+      refreshWanted = true;
+      again = true;
+    }
+  };
+
+  /**
+   * Reports a failed attempt. Returns the wait before the next attempt, or the final error
+   * when none follows.
+   */
+  const attemptFailed = (
+    thrown: unknown,
+    attempt: number,
+    stage: 'snapshot' | 'apply',
+    snapshotRevision: Revision | undefined,
+  ): number | StateSyncError => {
+    const error = toStateSyncError(thrown, 'snapshot_failed', 'getSnapshot failed');
+    const willRetry = attempt < retry.maxAttempts && !FINAL_CODES.has(error.code);
+    const context: Partial<SyncErrorContext> = { attempt, willRetry };
+    if (snapshotRevision !== undefined) context.snapshotRevision = snapshotRevision;
+    const announced = gate.announced();
+    if (announced !== undefined) context.eventRevision = announced;
+    const delay = willRetry ? retry.delayAfter(attempt) : 0;
+    if (willRetry) context.nextDelayMs = delay;
+    report(error.code === 'protocol' ? 'protocol' : stage, error, context);
+    return willRetry ? delay : error;
+  };
+
+  /**
+   * Fetches until none is owed: each fetch is attempts (with retries) of getSnapshot → apply →
+   * stale check. One async function for the whole way, with the apply inline when the applier
+   * is synchronous: every nested async layer cost a promise and a microtask per fetch.
+   * `probe`: ask `getRevision` before the first pull (used by `start()`).
+   */
+  const run = async (probe: boolean) => {
+    confirming = false;
+    try {
+      let more: boolean;
+      do {
+        again = false;
+        refreshWanted = false;
+        const fetchNumber = ++fetchesStarted;
+        status.syncing();
+        let error: StateSyncError | undefined;
+        if (!(probe && (await isCurrent()))) {
+          for (let attempt = 1; ; attempt++) {
+            if (isStopped()) return;
+            let snapshotRevision: Revision | undefined;
+            let stage: 'snapshot' | 'apply' = 'snapshot';
+            const changesBefore = gate.wantCount();
+            try {
+              const call = fetchSnapshot(provider, callOptions);
+              abortFetch = call.abort;
+              const snapshot = await call.result;
+              snapshotRevision = snapshot.revision;
+              stage = 'apply';
+              const outcome = applies.applySnapshot(snapshot);
+              took(typeof outcome === 'string' ? outcome : await outcome);
+              stage = 'snapshot';
+              // Nothing new was announced during the fetch, yet an announcement is still unmet:
+              // the provider answered older data than promised. Retry (backoff) rather than give up.
+              if (gate.wantCount() === changesBefore && !again && gate.pending()) {
+                throw new StateSyncError(
+                  'stale_snapshot',
+                  `snapshot ${snapshot.revision} is older than what was announced`,
+                );
+              }
+              break;
+            } catch (thrown) {
+              if (isStopped()) return;
+              const next = attemptFailed(thrown, attempt, stage, snapshotRevision);
+              if (typeof next !== 'number') {
+                error = next;
+                break;
+              }
+              await sleep(next);
+            }
+          }
+        }
+        probe = false;
+        if (isStopped()) return;
+        if (error?.code === 'stale_snapshot') {
+          // Retries are spent: the authority does not serve the epochs those events named.
+          gate.dropOtherEpochs();
+        }
+        // A refresh() still below the revision it was promised pulls again, throttle or not.
+        const refreshOwed = !error && waiters.owed(fetchNumber);
+        more = refreshOwed || (again && (error !== undefined || refreshWanted || gate.pending()));
+        waiters.settle(fetchNumber, error, !more);
+        status.settled(error);
+      } while (more);
+    } finally {
+      fetching = false;
+    }
+  };
+  const fetchNow = (probe = false) => {
+    if (isStopped()) return;
+    if (fetching) {
+      again = true;
+      return;
+    }
+    // Set before run() starts: a status listener it calls may ask for a fetch already.
+    fetching = true;
+    inFlight = run(probe);
+  };
+
+  const throttle = createThrottle(
+    () => {
+      // A trailing run whose announcements an earlier fetch already brought has nothing to do.
+      if (gate.pending() || refreshWanted) fetchNow();
+    },
+    options.throttling,
+    timers,
+  );
+
+  return {
+    schedule() {
+      if (isRunning()) throttle.trigger();
+    },
+    fetchNow,
+    refresh() {
+      const served = waiters.add(fetchesStarted);
+      refreshWanted = true;
+      throttle.cancel();
+      fetchNow();
+      return served;
+    },
+    isFetching: () => fetching,
+    settled: () => inFlight,
+    stop(reason) {
+      throttle.cancel();
+      abortFetch?.(reason);
+      wakeSleeper?.();
+      waiters.rejectAll(reason);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { toStateSyncError } from './errors.js';
+import type { Report } from './reporter.js';
+import type { RevisionGate } from './revision-gate.js';
+import type { Epoch, Logger, Revision, RevisionStamp } from './types.js';
+import { parseStamp } from './validate.js';
+
+/** Revisions the applier reached by itself: restored from storage, or passed along by a sibling. */
+export interface Hydration {
+  /** Starts from the revision `restore` (the applier's `hydrate`) returns, if it is newer. */
+  restore(restore: () => unknown): Promise<void>;
+  /** Takes a `watchRevision` stamp. */
+  adopt(raw: RevisionStamp): void;
+}
+
+export interface HydrationOptions {
+  gate: RevisionGate;
+  /** Moves local state to (revision, epoch): the gate and the status. */
+  commit(revision: Revision, epoch: Epoch | undefined): void;
+  /** Asks for a snapshot of at least (revision, epoch). */
+  pull(revision: Revision, epoch: Epoch | undefined): void;
+  isStopped(): boolean;
+  report: Report;
+  logger: Logger;
+  /** False when nobody reads debug lines, so hot paths skip building them. */
+  debugging: boolean;
+}
+
+export function createHydration(options: HydrationOptions): Hydration {
+  const { gate, commit, pull, isStopped, report, logger, debugging } = options;
+  return {
+    async restore(restore) {
+      try {
+        const raw = await restore();
+        if (raw === undefined || isStopped()) return;
+        const stamp = parseStamp(raw, 'hydrate() result');
+        if (!gate.isAhead(stamp.revision, stamp.epoch)) return;
+        commit(stamp.revision, stamp.epoch);
+        if (debugging) logger.debug('hydrated', { revision: stamp.revision });
+      } catch (thrown) {
+        report('start', toStateSyncError(thrown, 'apply_failed', 'hydrate() failed'), {});
+      }
+    },
+
+    /**
+     * Within the held epoch a stamp is adopted; another epoch is only an announcement (a sibling
+     * may have seen the authority restart), so the engine pulls and lets the authority confirm it.
+     */
+    adopt(raw) {
+      if (isStopped()) return;
+      let stamp: RevisionStamp;
+      try {
+        stamp = parseStamp(raw, 'watchRevision stamp');
+      } catch (error) {
+        report('protocol', toStateSyncError(error, 'protocol', 'invalid stamp'), {
+          sourceEvent: raw,
+        });
+        return;
+      }
+      if (!gate.isAhead(stamp.revision, stamp.epoch)) return;
+      if (gate.isOtherEpoch(stamp.epoch)) {
+        pull(stamp.revision, stamp.epoch);
+        return;
+      }
+      commit(stamp.revision, stamp.epoch);
+    },
+  };
+}
