@@ -17,6 +17,9 @@ import type {
   Topic,
 } from './types.js';
 
+/** Confirming pulls per fetch loop; see `confirms`. */
+const MAX_CONFIRMING_PULLS = 8;
+
 export interface FetchLoop {
   /** A fetch caused by an event: throttled, and only while running. */
   schedule(): void;
@@ -72,8 +75,12 @@ export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
   let inFlight: Promise<void> | undefined;
   let again = false;
   let refreshWanted = false;
-  /** At most one confirming pull per fetch loop, so two live authorities cannot ping-pong. */
-  let confirming = false;
+  /**
+   * Confirming pulls made in this fetch loop. Every epoch switch is confirmed, since a stale
+   * answer may switch back to an old epoch after the first confirmation; the bound keeps two
+   * live authorities answering in turn from ping-ponging forever.
+   */
+  let confirms = 0;
   let abortFetch: ((reason: StateSyncError) => void) | undefined;
   let wakeSleeper: (() => void) | undefined;
 
@@ -127,11 +134,11 @@ export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
     if (outcome === 'overtaken') {
       refreshWanted = true;
       again = true;
-    } else if (outcome === 'switched' && !confirming) {
+    } else if (outcome === 'switched' && confirms < MAX_CONFIRMING_PULLS) {
       // Epochs have no order, so this answer may come from a dying old authority (and so may
       // the event that asked for it). Pull once more: if the live authority is another one,
       // its answer moves state back.
-      confirming = true;
+      confirms++;
       refreshWanted = true;
       again = true;
     }
@@ -166,7 +173,7 @@ export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
    * `probe`: ask `getRevision` before the first pull (used by `start()`).
    */
   const run = async (probe: boolean) => {
-    confirming = false;
+    confirms = 0;
     try {
       let more: boolean;
       do {

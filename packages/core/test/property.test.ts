@@ -189,4 +189,31 @@ describe('convergence under a lossy, reordering, restarting medium', () => {
     }
     await fc.assert(fc.asyncProperty(scenario, play), { seed: SEED, numRuns: RUNS });
   }, 300_000);
+
+  it('a stale answer of an old epoch after a confirmed switch is confirmed again (seed 1, run 1186)', async () => {
+    // Found with STATESYNC_SEED=1 STATESYNC_RUNS=1500: one confirming pull per fetch loop let a
+    // stale snapshot of the old epoch, arriving after the confirmation, have the last word.
+    await play({
+      busSeed: 21,
+      clients: 4,
+      patches: false,
+      throttling: { debounceMs: 10 },
+      faults: {
+        drop: 0,
+        duplicate: 5e-324,
+        reorder: 5e-324,
+        delayMs: 18,
+        failPull: 5e-324,
+        stalePull: 0.21061660698615017,
+      },
+      steps: [
+        { kind: 'refresh', client: 2 },
+        { kind: 'patch', value: 0 },
+        { kind: 'stop', client: 0 },
+        { kind: 'restart', keepData: false },
+        { kind: 'advance', ms: 71 },
+        { kind: 'refresh', client: 0 },
+      ],
+    } as Scenario);
+  });
 });
