@@ -447,7 +447,25 @@ describe('epochs', () => {
     provider.last.resolve(snap('10', 10, 'A'));
     await clock.flush();
     expect(record.revisions()).toEqual(['10', '1', '10']);
-    expect(provider.calls).toHaveLength(3);
+    // Switching back is a switch too, so it is confirmed as well; two agreeing answers end it.
+    expect(provider.calls).toHaveLength(4);
+    provider.last.resolve(snap('10', 10, 'A'));
+    await clock.flush();
+    expect(record.revisions()).toEqual(['10', '1', '10']);
+    expect(provider.calls).toHaveLength(4);
+  });
+
+  it('stops confirming after 8 switches in one fetch loop (two live authorities answering in turn)', async () => {
+    const { subscriber, provider, clock } = await started(snap('1', 1, 'A'));
+    subscriber.emit(event('1', { epoch: 'B' }));
+    await clock.flush();
+    for (let i = 0; i < 20 && provider.calls.length <= 20; i++) {
+      const epoch = i % 2 === 0 ? 'B' : 'A';
+      provider.last.resolve(snap('1', 1, epoch));
+      await clock.flush();
+    }
+    // The first pull, then 8 confirmations: no endless ping-pong.
+    expect(provider.calls).toHaveLength(1 + 1 + 8);
   });
 
   it('ignores late events and snapshots older than what it saw of a left epoch', async () => {
