@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Makes a fresh clone runnable: installs npm dependencies when they are missing or stale and,
-// with --browser, Debian's Chromium for the real-browser tests. Runs unattended (CI, no stdin).
+// with --browser, Debian's Chromium for the real-browser tests; with --bench-peers, the libraries
+// the shared-app bench compares with (bench/peers/, a package outside the workspaces with its own
+// lockfile). Runs unattended (CI, no stdin).
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
 const wantBrowser = process.argv.includes('--browser');
+const wantBenchPeers = process.argv.includes('--bench-peers');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function log(message) {
   console.log(`[ensure-deps] ${message}`);
@@ -48,7 +52,6 @@ function ensureNodeModules() {
 
   if (installedAt !== undefined && (lockedAt === undefined || installedAt >= lockedAt)) return;
 
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const reason =
     installedAt === undefined ? 'node_modules is missing' : 'package-lock.json is newer';
   if (lockedAt !== undefined) {
@@ -89,5 +92,28 @@ function ensureChromium() {
   log(`installed ${CHROMIUM}`);
 }
 
+/**
+ * bench/peers/: reactant-share and coaction with their own peers (React 17, broadcast-channel 5),
+ * which clash with the workspace's React 19 and broadcast-channel 7, hence a package of its own
+ * that the root install never sees. Installed from its lockfile only, without install scripts,
+ * when its node_modules is missing or older than the lockfile. Only `npm run bench` asks for it.
+ */
+function ensureBenchPeers() {
+  const dir = join(root, 'bench', 'peers');
+  const lockedAt = mtimeMs(join(dir, 'package-lock.json'));
+  if (lockedAt === undefined) fail('bench/peers/package-lock.json is missing');
+  const modules = join(dir, 'node_modules');
+  const installedAt = mtimeMs(join(modules, '.package-lock.json')) ?? mtimeMs(modules);
+  if (installedAt !== undefined && installedAt >= lockedAt) return;
+  const reason =
+    installedAt === undefined
+      ? 'bench/peers/node_modules is missing'
+      : 'bench/peers/package-lock.json is newer';
+  log(`${reason}: installing the bench's peer libraries`);
+  const args = ['ci', '--prefix', 'bench/peers', '--ignore-scripts', '--no-audit', '--no-fund'];
+  if (!run(npm, args)) fail('npm ci --prefix bench/peers failed');
+}
+
 ensureNodeModules();
+if (wantBenchPeers) ensureBenchPeers();
 if (wantBrowser) ensureChromium();

@@ -1,5 +1,5 @@
 // Helpers of the shared-app bench used in node and in the browser page alike.
-import { updateTarget } from './stores.mjs';
+import { updateTarget } from './data.mjs';
 
 /** Rejects after `ms` unless `promise` settles first; the timer never outlives it. */
 export function withTimeout(promise, ms, what) {

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createMessagePortTransport } from '@statesync/core';
 import { createSharedApp, spawn } from '@statesync/shared';
+import { serveRaw } from './node-host.mjs';
 import { fieldState, fieldStores, itemStores } from './stores.mjs';
 
 const { kind, app: name, stores, size } = workerData;
@@ -43,13 +44,14 @@ if (kind === 'full') {
   for (const definition of definitions) await spawn(app.store(definition), 'fill', [size]);
 }
 
-/** The baseline's state: a plain object, changed in place (update) or sent whole (full). */
-const rawState =
+/** The baseline: a plain object, changed in place (update) or sent whole (full). */
+const raw = serveRaw(
+  kind,
   kind === 'update'
     ? fieldState(stores, size)
-    : Object.fromEntries(definitions.map((d) => [d.name, app.store(d).getState()]));
-const rawPorts = [];
-const names = definitions.map((d) => d.name);
+    : // The very object statesync's authority holds.
+      Object.fromEntries(definitions.map((d) => [d.name, app.store(d).getState()])),
+);
 
 parentPort.on('message', (message) => {
   switch (message.type) {
@@ -57,23 +59,13 @@ parentPort.on('message', (message) => {
       accept(createMessagePortTransport(message.port, { logger }));
       return;
     case 'raw':
-      if (kind === 'full') {
-        // A new client: the whole state, the same object statesync's authority holds.
-        message.port.postMessage(rawState);
-        return;
-      }
-      rawPorts.push(message.port);
-      // A client asks for a change; every client hears it: what an action round does, by hand.
-      message.port.on('message', ({ s, f, v }) => {
-        rawState[names[s]][f] = v;
-        for (const port of rawPorts) port.postMessage({ s, f, v });
-      });
+      raw.connect(message.port);
       return;
     case 'problems':
       parentPort.postMessage({ type: 'problems', problems });
       return;
     case 'stop':
-      for (const port of rawPorts) port.close();
+      raw.close();
       void app.dispose().then(() => parentPort.close());
       return;
   }

@@ -1,7 +1,7 @@
 // The baseline of the shared-app bench in Chromium: a module SharedWorker holding the same state
 // as browser-worker.mjs, served by hand with raw postMessage on the pages' ports. Same query
 // string as browser-worker.mjs.
-import { fieldState, itemStores, makeItems } from './stores.mjs';
+import { fieldState, itemState } from './data.mjs';
 
 const params = new URLSearchParams(self.location.search);
 const kind = params.get('kind');
@@ -10,10 +10,7 @@ const size = Number(params.get('size'));
 
 const names = [];
 for (let s = 0; s < stores; s++) names.push(kind === 'update' ? `m${s}` : `list${s}`);
-const state =
-  kind === 'update'
-    ? fieldState(stores, size)
-    : Object.fromEntries(itemStores(stores).map((d, s) => [d.name, { items: makeItems(s, size) }]));
+const state = kind === 'update' ? fieldState(stores, size) : itemState(stores, size);
 const ports = [];
 
 self.addEventListener('connect', (event) => {
