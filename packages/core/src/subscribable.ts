@@ -2,6 +2,8 @@ import type { Subscribable, Unsubscribe } from './types.js';
 
 export interface Store<T> extends Subscribable<T> {
   setState(next: T): void;
+  /** How many listeners are subscribed: lets tests check that nothing was left subscribed. */
+  listenerCount(): number;
 }
 
 /** A value plus its listeners. A listener that throws does not stop the others. */
@@ -23,6 +25,7 @@ export function createStore<T>(initial: T, onListenerError?: (error: unknown) =>
         }
       }
     },
+    listenerCount: () => listeners.size,
     subscribe(listener): Unsubscribe {
       listeners.add(listener);
       return () => {

@@ -1,4 +1,5 @@
 export { createRandom } from './random.js';
+export { createStore as createTestStore, type Store as TestStore } from './subscribable.js';
 export {
   createTestBus,
   type Faults,

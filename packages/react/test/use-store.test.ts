@@ -1,7 +1,7 @@
 // Node has no DOM, so these tests cover what React does without one: the selection memo that
 // decides whether `useSyncExternalStore` sees a change, and server rendering (renderToString).
 // Re-render counts in a live React tree are measured in real Chromium (e2e/shared.test.ts).
-import type { Subscribable } from '@statesync/core';
+import { createTestStore } from '@statesync/core/testing';
 import { type ReadableStore, useStore } from '@statesync/react';
 import { defineStore, spawn } from '@statesync/shared';
 import { createTestBed } from '@statesync/shared/testing';
@@ -14,24 +14,6 @@ interface Board {
   count: number;
   title: string;
   tags: string[];
-}
-
-/** A plain store of immutable state: any `{ getState, subscribe }` works with the bindings. */
-function plainStore<T>(initial: T) {
-  let state = initial;
-  const listeners = new Set<(state: T) => void>();
-  return {
-    getState: () => state,
-    subscribe(listener: (state: T) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    set(next: T) {
-      state = next;
-      for (const listener of listeners) listener(state);
-    },
-    listeners,
-  } satisfies Subscribable<T> & Record<string, unknown>;
 }
 
 const none = <U>(): Shown<U> => ({ has: false, value: undefined as U });
@@ -125,19 +107,19 @@ describe('useStore in a server render', () => {
   });
 
   it('renders the selected part of any Subscribable', () => {
-    const store = plainStore<Board>({ count: 3, title: 'hello', tags: [] });
+    const store = createTestStore<Board>({ count: 3, title: 'hello', tags: [] });
     expect(renderToString(createElement(TitleAndCount, { store }))).toBe('<h1>hello 3</h1>');
     // Server rendering never subscribes.
-    expect(store.listeners.size).toBe(0);
+    expect(store.listenerCount()).toBe(0);
   });
 
   it('renders the whole state without a selector', () => {
-    const store = plainStore({ count: 7 });
+    const store = createTestStore({ count: 7 });
     expect(renderToString(createElement(WholeState, { store }))).toBe('<b>7</b>');
   });
 
   it('prefers getServerState, so that hydration can match what the server sent', () => {
-    const store = { ...plainStore({ count: 5 }), getServerState: () => ({ count: 0 }) };
+    const store = { ...createTestStore({ count: 5 }), getServerState: () => ({ count: 0 }) };
     expect(renderToString(createElement(Count, { store }))).toBe('<b>0</b>');
   });
 

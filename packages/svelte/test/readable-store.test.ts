@@ -1,4 +1,4 @@
-import type { Subscribable } from '@statesync/core';
+import { createTestStore } from '@statesync/core/testing';
 import { defineStore, spawn } from '@statesync/shared';
 import { createTestBed } from '@statesync/shared/testing';
 import { toReadable } from '@statesync/svelte';
@@ -11,45 +11,27 @@ interface Board {
   tags: string[];
 }
 
-/** A plain store of immutable state: any `{ getState, subscribe }` works with the bindings. */
-function plainStore<T>(initial: T) {
-  let state = initial;
-  const listeners = new Set<(state: T) => void>();
-  return {
-    getState: () => state,
-    subscribe(listener: (state: T) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    set(next: T) {
-      state = next;
-      for (const listener of listeners) listener(state);
-    },
-    listeners,
-  } satisfies Subscribable<T> & Record<string, unknown>;
-}
-
 const initial = (): Board => ({ count: 0, title: 'a', tags: ['x'] });
 
 describe('toReadable', () => {
   it('tells subscribers only about changes to the selected part', () => {
-    const store = plainStore(initial());
+    const store = createTestStore(initial());
     const count = toReadable(store, (state) => state.count);
     const seen: number[] = [];
     const stop = count.subscribe((value) => seen.push(value));
     expect(seen).toEqual([0]); // Svelte calls a new subscriber with the current value
 
-    store.set({ ...store.getState(), title: 'b' });
-    store.set({ ...store.getState(), tags: ['y'] });
+    store.setState({ ...store.getState(), title: 'b' });
+    store.setState({ ...store.getState(), tags: ['y'] });
     expect(seen).toEqual([0]);
 
-    store.set({ ...store.getState(), count: 1 });
+    store.setState({ ...store.getState(), count: 1 });
     expect(seen).toEqual([0, 1]);
     stop();
   });
 
   it('does not re-announce an unchanged object, which Svelte alone would', () => {
-    const store = plainStore(initial());
+    const store = createTestStore(initial());
     const tags = toReadable(store, (state) => state.tags);
     const whole = toReadable(store);
     const seenTags: string[][] = [];
@@ -58,7 +40,7 @@ describe('toReadable', () => {
       tags.subscribe((v) => seenTags.push(v)),
       whole.subscribe((v) => seenWhole.push(v)),
     ];
-    store.set({ ...store.getState(), count: 1 });
+    store.setState({ ...store.getState(), count: 1 });
     expect(seenTags).toHaveLength(1);
     expect(seenTags[0]).toBe(store.getState().tags);
     expect(seenWhole).toHaveLength(2);
@@ -67,22 +49,22 @@ describe('toReadable', () => {
   });
 
   it('subscribes on the first subscriber and unsubscribes after the last', () => {
-    const store = plainStore(initial());
+    const store = createTestStore(initial());
     const title = toReadable(store, (state) => state.title);
-    expect(store.listeners.size).toBe(0);
+    expect(store.listenerCount()).toBe(0);
     const seen: string[][] = [[], []];
     const first = title.subscribe((value) => seen[0]!.push(value));
     const second = title.subscribe((value) => seen[1]!.push(value));
-    expect(store.listeners.size).toBe(1);
+    expect(store.listenerCount()).toBe(1);
     first();
-    expect(store.listeners.size).toBe(1);
+    expect(store.listenerCount()).toBe(1);
     second();
-    expect(store.listeners.size).toBe(0);
+    expect(store.listenerCount()).toBe(0);
 
     // Changed while nobody listened: the next subscriber gets the current value at once.
-    store.set({ ...store.getState(), title: 'while away' });
+    store.setState({ ...store.getState(), title: 'while away' });
     expect(get(title)).toBe('while away');
-    expect(store.listeners.size).toBe(0);
+    expect(store.listenerCount()).toBe(0);
     const late: string[] = [];
     const stop = title.subscribe((value) => late.push(value));
     expect(late).toEqual(['while away']);
@@ -91,7 +73,7 @@ describe('toReadable', () => {
   });
 
   it('with isEqual, an equal new selection is not a change; derived stores follow', () => {
-    const store = plainStore(initial());
+    const store = createTestStore(initial());
     const summary = toReadable(
       store,
       (state) => ({ count: state.count, tags: state.tags.length }),
@@ -100,10 +82,10 @@ describe('toReadable', () => {
     const label = derived(summary, (value) => `${value.count}/${value.tags}`);
     const seen: string[] = [];
     const stop = label.subscribe((value) => seen.push(value));
-    store.set({ ...store.getState(), tags: ['y'] }); // same length
-    store.set({ ...store.getState(), title: 'renamed' });
+    store.setState({ ...store.getState(), tags: ['y'] }); // same length
+    store.setState({ ...store.getState(), title: 'renamed' });
     expect(seen).toEqual(['0/1']);
-    store.set({ ...store.getState(), tags: ['y', 'z'] });
+    store.setState({ ...store.getState(), tags: ['y', 'z'] });
     expect(seen).toEqual(['0/1', '0/2']);
     stop();
   });

@@ -1,4 +1,4 @@
-import type { Subscribable } from '@statesync/core';
+import { createTestStore } from '@statesync/core/testing';
 import { defineStore, spawn } from '@statesync/shared';
 import { createTestBed } from '@statesync/shared/testing';
 import { useStore } from '@statesync/vue';
@@ -22,29 +22,11 @@ interface Board {
   tags: string[];
 }
 
-/** A plain store of immutable state: any `{ getState, subscribe }` works with the bindings. */
-function plainStore<T>(initial: T) {
-  let state = initial;
-  const listeners = new Set<(state: T) => void>();
-  return {
-    getState: () => state,
-    subscribe(listener: (state: T) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    set(next: T) {
-      state = next;
-      for (const listener of listeners) listener(state);
-    },
-    listeners,
-  } satisfies Subscribable<T> & Record<string, unknown>;
-}
-
 const initial = (): Board => ({ count: 0, title: 'a', tags: ['x'] });
 
 describe('useStore (Vue)', () => {
   it('is a ref on the selected part; a change elsewhere in the store triggers nothing', async () => {
-    const store = plainStore(initial());
+    const store = createTestStore(initial());
     const scope = effectScope();
     const seen: number[] = [];
     let effects = 0;
@@ -61,13 +43,13 @@ describe('useStore (Vue)', () => {
     expect(count.value).toBe(0);
     expect(effects).toBe(1);
 
-    store.set({ ...store.getState(), title: 'b' });
-    store.set({ ...store.getState(), tags: ['y'] });
+    store.setState({ ...store.getState(), title: 'b' });
+    store.setState({ ...store.getState(), tags: ['y'] });
     await nextTick();
     expect(seen).toEqual([]);
     expect(effects).toBe(1);
 
-    store.set({ ...store.getState(), count: 1 });
+    store.setState({ ...store.getState(), count: 1 });
     await nextTick();
     expect(count.value).toBe(1);
     expect(seen).toEqual([1]);
@@ -76,32 +58,32 @@ describe('useStore (Vue)', () => {
   });
 
   it('unsubscribes when its scope is disposed', () => {
-    const store = plainStore(initial());
+    const store = createTestStore(initial());
     const scope = effectScope();
     const title = scope.run(() => useStore(store, (state) => state.title))!;
-    expect(store.listeners.size).toBe(1);
+    expect(store.listenerCount()).toBe(1);
     scope.stop();
-    expect(store.listeners.size).toBe(0);
-    store.set({ ...store.getState(), title: 'after' });
+    expect(store.listenerCount()).toBe(0);
+    store.setState({ ...store.getState(), title: 'after' });
     expect(title.value).toBe('a');
   });
 
   it('hands out the state itself (no deep proxy), so parts keep their identity', () => {
-    const store = plainStore(initial());
+    const store = createTestStore(initial());
     const scope = effectScope();
     const whole = scope.run(() => useStore(store))!;
     const tags = scope.run(() => useStore(store, (state) => state.tags))!;
     expect(whole.value).toBe(store.getState());
     expect(tags.value).toBe(store.getState().tags);
     const before = tags.value;
-    store.set({ ...store.getState(), count: 5 });
+    store.setState({ ...store.getState(), count: 5 });
     expect(whole.value).toBe(store.getState());
     expect(tags.value).toBe(before);
     scope.stop();
   });
 
   it('with isEqual, an equal new selection is not a change', async () => {
-    const store = plainStore(initial());
+    const store = createTestStore(initial());
     const scope = effectScope();
     let runs = 0;
     const summary = scope.run(() => {
@@ -118,11 +100,11 @@ describe('useStore (Vue)', () => {
       return summary;
     })!;
     const first = summary.value;
-    store.set({ ...store.getState(), tags: ['y'] }); // same length
+    store.setState({ ...store.getState(), tags: ['y'] }); // same length
     await nextTick();
     expect(summary.value).toBe(first);
     expect(runs).toBe(1);
-    store.set({ ...store.getState(), tags: ['y', 'z'] });
+    store.setState({ ...store.getState(), tags: ['y', 'z'] });
     await nextTick();
     expect(summary.value).toEqual({ count: 0, tags: 2 });
     expect(runs).toBe(2);
