@@ -1,3 +1,4 @@
+export { type BrowserSuite, useBrowserSuite } from './browser-suite.js';
 export {
   type ConsoleErrorOptions,
   type ConsoleErrors,
