@@ -76,6 +76,18 @@ function envelope(raw: unknown): Raw {
   return fail('not a statesync message');
 }
 
+/** Checks a direct-channel message, which travels both ways; false for any other type. */
+function isDirectChannel(raw: Raw): boolean {
+  if (raw.type === 'emit') {
+    string(raw, 'id');
+    string(raw, 'name');
+    return true;
+  }
+  if (raw.type !== 'emit-result') return false;
+  parseEmitResult(raw);
+  return true;
+}
+
 /**
  * Checks a message arriving at the authority: its type and the fields the authority relies on.
  * Throws a `protocol` error naming the problem.
@@ -104,15 +116,9 @@ export function parseServerBound(value: unknown): ServerBound {
       string(raw, 'action');
       if (!Array.isArray(raw.args)) fail('call message: args must be an array');
       break;
-    case 'emit':
-      string(raw, 'id');
-      string(raw, 'name');
-      break;
-    case 'emit-result':
-      parseEmitResult(raw);
-      break;
     default:
-      fail(`unexpected message type "${String(raw.type)}" for an authority`);
+      if (!isDirectChannel(raw))
+        fail(`unexpected message type "${String(raw.type)}" for an authority`);
   }
   return raw as unknown as ServerBound;
 }
@@ -146,15 +152,8 @@ export function parseClientBound(value: unknown): ClientBound {
       // is malformed, never a silent `undefined`.
       else if (!('value' in raw)) fail('result message: needs a value or an error');
       break;
-    case 'emit':
-      string(raw, 'id');
-      string(raw, 'name');
-      break;
-    case 'emit-result':
-      parseEmitResult(raw);
-      break;
     default:
-      fail(`unexpected message type "${String(raw.type)}" for a client`);
+      if (!isDirectChannel(raw)) fail(`unexpected message type "${String(raw.type)}" for a client`);
   }
   return raw as unknown as ClientBound;
 }
