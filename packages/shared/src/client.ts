@@ -6,7 +6,6 @@ import {
   type Logger,
   PROTOCOL_VERSION,
   type RevisionSyncHandle,
-  randomId,
   type SnapshotProvider,
   StateSyncError,
   type Timers,
@@ -29,6 +28,8 @@ import type { AnyStoreDefinition, ClientChannel } from './types.js';
 export interface SharedClientOptions {
   app: string;
   version: string;
+  /** This app instance's id; it stays the same when the app moves to another authority. */
+  clientId: string;
   /** The link to the authority; the client owns it from now on and closes it in `dispose`. */
   transport: Transport;
   logger: Logger;
@@ -68,8 +69,7 @@ interface ClientStore extends CallTarget {
 const AUTHORITY = 'authority';
 
 export function createSharedClient(options: SharedClientOptions): SharedClient {
-  const { app, version, transport, logger, report, timers } = options;
-  const clientId = randomId();
+  const { app, version, clientId, transport, logger, report, timers } = options;
   const prefix = clientId.slice(0, 8);
   const stores = new Map<string, ClientStore>();
   const byTopic = new Map<string, ClientStore>();

@@ -29,6 +29,7 @@ export type {
   ServerTransport,
   SharedApp,
   SharedAppOptions,
+  SharedAppStatus,
   SharedErrorContext,
   SharedErrorPhase,
   SharedMode,

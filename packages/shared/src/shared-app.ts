@@ -2,6 +2,7 @@ import {
   assertCloneable,
   createConsoleLogger,
   defaultTimers,
+  randomId,
   StateSyncError,
   tagLogger,
   toStateSyncError,
@@ -13,6 +14,7 @@ import { createSharedClient, type SharedClient } from './client.js';
 import { type ClientView, createClientView } from './client-view.js';
 import { registerInternals } from './internals.js';
 import { createLocalLink } from './local-link.js';
+import { createObservable } from './observable.js';
 import { createReporter } from './report.js';
 import { createRoleSetups } from './role-setups.js';
 import { findAction } from './run-action.js';
@@ -28,7 +30,7 @@ import type {
   ServerChannel,
   SharedApp,
   SharedAppOptions,
-  SharedMode,
+  SharedAppStatus,
   StoreHandle,
 } from './types.js';
 
@@ -44,7 +46,13 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   const logger = tagLogger(options.logger ?? createConsoleLogger(), { app: name });
   const report = createReporter(logger, options.onError);
   const timers = options.timers ?? defaultTimers;
-  let mode: SharedMode = share.type;
+  const clientId = randomId();
+  const status = createObservable<SharedAppStatus>(
+    { mode: share.type, role, clientId, connected: role === 'server' },
+    logger,
+  );
+  const setStatus = (change: Partial<SharedAppStatus>) =>
+    status.set({ ...status.getState(), ...change });
 
   const definitions = new Map<string, AnyStoreDefinition>();
   const views = new Map<string, ClientView>();
@@ -133,12 +141,14 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     await next.connected;
     if (client !== next) return;
     clientReady = true;
+    setStatus({ connected: true });
     clientSetups.start(next.channel);
     await Promise.all([...views.values()].map((view) => view.started()));
   };
 
   const clientOptions = {
     app: name,
+    clientId,
     version,
     logger,
     report,
@@ -148,7 +158,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   };
 
   const startLocal = () => {
-    mode = 'Local';
+    setStatus({ mode: 'Local', role: 'local' });
     const link = createLocalLink({ logger });
     startHost().connect(link.server);
     return attachClient(createSharedClient({ ...clientOptions, transport: link.client }));
@@ -220,9 +230,12 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   const app: SharedApp = {
     name,
     get mode() {
-      return mode;
+      return status.getState().mode;
     },
-    role,
+    get role() {
+      return status.getState().role;
+    },
+    status: { getState: status.getState, subscribe: status.subscribe },
     ready,
     store<D extends AnyStoreDefinition>(definition: D): StoreHandle<D> {
       const known = definitions.get(definition?.name);
@@ -268,6 +281,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
         for (const view of views.values()) view.detach();
         const leaving = client;
         client = undefined;
+        setStatus({ connected: false });
         await leaving?.dispose();
         host?.dispose();
       })();

@@ -135,11 +135,25 @@ export interface LocalShareOptions extends ShareCommon {
 
 export type ShareOptions = ServerShareOptions | ClientShareOptions | LocalShareOptions;
 
-/** The runtime mode in use: `SharedWorker`, or `Local` (chosen, or fallen back to). */
-export type SharedMode = 'SharedWorker' | 'Local';
+/** The runtime mode in use: the one chosen, or the one fallen back to. */
+export type SharedMode = 'SharedWorker' | 'SharedTab' | 'Local';
 
-/** Which side an app runs: `local` is both in one page. */
-export type SharedRole = 'server' | 'client' | 'local';
+/**
+ * Which side an app runs: `server` is an authority without a UI (a worker), `client` renders a
+ * mirror, `local` is both in one page, and `leader` is the tab elected in `SharedTab` mode: the
+ * authority of every tab and a client of itself.
+ */
+export type SharedRole = 'server' | 'client' | 'local' | 'leader';
+
+/** Where an app stands now; `app.status` changes when a tab is elected or a link is replaced. */
+export interface SharedAppStatus {
+  mode: SharedMode;
+  role: SharedRole;
+  /** This app instance's id, as the authority's logs and direct-channel handlers see it. */
+  clientId: string;
+  /** Whether the authority is reachable now (always true on the authority itself). */
+  connected: boolean;
+}
 
 /** Where something went wrong, for `onError`. */
 export type SharedErrorPhase =
@@ -209,6 +223,8 @@ export interface SharedApp {
   /** The mode in use; a SharedWorker client that could not start its worker reports `Local`. */
   readonly mode: SharedMode;
   readonly role: SharedRole;
+  /** Mode, role and connection, observable: what a status bar shows. */
+  readonly status: Subscribable<SharedAppStatus>;
   /**
    * Resolves once the app can serve: on a client, connected and every store's first snapshot
    * applied (a late joiner has the full current state before its first render).
