@@ -21,6 +21,7 @@ export type {
   ActionsOf,
   AnyStoreDefinition,
   ClientChannel,
+  ClientConnector,
   ClientShareOptions,
   Disposer,
   LocalShareOptions,

@@ -76,6 +76,17 @@ export interface ServerTransport {
   accept(onConnection: (transport: Transport) => void): Unsubscribe;
 }
 
+/**
+ * Opens links to an authority that may go away and come back: a service worker the browser
+ * stopped and restarted, an extension's background worker that was woken again. The app calls
+ * `connect` to open a link; the connector calls `onLost` once when that link is gone for good
+ * (the port disconnected, the worker announced a restart). The app then connects again, says
+ * hello, resyncs every store by revision and re-sends the calls still in flight with their ids.
+ */
+export interface ClientConnector {
+  connect(onLost: (reason: string) => void): Transport;
+}
+
 /** What a page needs of `SharedWorker`: the browser's constructor, or a stand-in in tests. */
 export interface SharedWorkerLike {
   readonly port: MessagePort;
