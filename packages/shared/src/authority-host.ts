@@ -12,9 +12,9 @@ import {
 } from '@statesync/core';
 import { createDirectChannel, type DirectChannel, serverChannel } from './direct-channel.js';
 import { checkHello, parseServerBound, type ServerBound } from './parse-message.js';
-import type { WireMessage } from './protocol.js';
+import type { LedgerInvalidateMessage, LedgerSnapshotMessage, WireMessage } from './protocol.js';
 import type { Report } from './report.js';
-import { createServerStore, type ServerStore } from './server-store.js';
+import { createServerStore, type ServerStore, type StoreStart } from './server-store.js';
 import type { AnyStoreDefinition, ServerChannel, ServerTransport } from './types.js';
 
 export interface AuthorityHostOptions {
@@ -24,6 +24,22 @@ export interface AuthorityHostOptions {
   report: Report;
   callTimeoutMs: number;
   timers: Timers;
+  /** The epoch of every store of this authority's life. @default a random id per store */
+  epoch?: string;
+  /** Where each store starts, when recovered (a new leader tab, a restarted worker). */
+  recovered?: ReadonlyMap<string, StoreStart>;
+  /**
+   * Sends each change's calls with its invalidation and the whole ledger with snapshots, so
+   * every mirror knows which calls its state holds (what a tab elected later recovers from).
+   */
+  shareLedger?: boolean;
+  /**
+   * Resolves when the client holding Web Lock `lock` is gone (its page closed or crashed);
+   * its connection is then dropped. @default navigator.locks, when there is one
+   */
+  watchLock?: (lock: string, signal: AbortSignal) => Promise<unknown>;
+  /** Told after every flush that changed a store, e.g. to persist it. */
+  onFlush?(store: ServerStore): void;
 }
 
 /** The authority of an app: every store's truth, and the links of its clients. */
@@ -49,6 +65,8 @@ interface Connection {
   /** Results waiting for the flush, so they travel after the invalidation they depend on. */
   outbox: WireMessage[];
   off: Unsubscribe;
+  /** Stops watching the client's lock. */
+  watching: AbortController;
 }
 
 const NO_EPOCH = 'none';
@@ -67,6 +85,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   const drop = (connection: Connection) => {
     if (!connections.delete(connection)) return;
     connection.off();
+    connection.watching.abort();
     direct.forget(connection);
     try {
       connection.transport.close();
@@ -94,8 +113,11 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     const batch = [...changed];
     changed.clear();
     for (const store of batch) {
-      const message = store.flush();
-      if (!message) continue;
+      const flushed = store.flush();
+      if (!flushed) continue;
+      const message: LedgerInvalidateMessage = flushed.message;
+      if (options.shareLedger && flushed.calls.length > 0) message.calls = flushed.calls;
+      options.onFlush?.(store);
       for (const connection of connections) {
         // Filter on send: only clients that show this store hear of it.
         if (connection.clientId === undefined || !connection.topics.has(store.topic)) continue;
@@ -134,6 +156,22 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
 
   const channel = serverChannel(direct, report, logger);
 
+  const watchLock = options.watchLock ?? defaultLockWatcher();
+  /** A client holding a Web Lock for its life is gone once the authority can take that lock. */
+  const watchDeparture = (connection: Connection, lock: string) => {
+    const { signal } = connection.watching;
+    watchLock?.(lock, signal).then(
+      () => {
+        if (!connections.has(connection)) return;
+        logger.debug('a client left without saying bye', { clientId: connection.clientId });
+        drop(connection);
+      },
+      (error: unknown) => {
+        if (!signal.aborted) logger.warn('cannot watch a client for departure', { error });
+      },
+    );
+  };
+
   const answerPull = (connection: Connection, id: string, topic: string) => {
     const store = byTopic.get(topic);
     try {
@@ -144,7 +182,15 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
         );
       }
       const snapshot = store.authority.getSnapshot();
-      send(connection, { v: PROTOCOL_VERSION, type: 'snapshot', id, topic, ...snapshot });
+      const reply: LedgerSnapshotMessage = {
+        v: PROTOCOL_VERSION,
+        type: 'snapshot',
+        id,
+        topic,
+        ...snapshot,
+      };
+      if (options.shareLedger) reply.calls = store.ledger.entries();
+      send(connection, reply);
     } catch (error) {
       trySend(connection, {
         v: PROTOCOL_VERSION,
@@ -166,7 +212,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
           `store "${message.topic}" is not on the authority`,
         );
       }
-      const { value, revision, epoch } = store.run(message.action, message.args);
+      const { value, revision, epoch } = store.run(message.action, message.args, message.id);
       reply = { v: PROTOCOL_VERSION, type: 'result', id: message.id, revision, epoch, value };
     } catch (error) {
       reply = {
@@ -192,6 +238,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     }
     connection.clientId = message.clientId;
     trySend(connection, { v: PROTOCOL_VERSION, type: 'welcome', app, version });
+    if (message.lock !== undefined) watchDeparture(connection, message.lock);
   };
 
   const receive = (connection: Connection, raw: unknown) => {
@@ -239,6 +286,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       topics: new Set(),
       outbox: [],
       off: () => {},
+      watching: new AbortController(),
     };
     connections.add(connection);
     connection.off = transport.subscribe((raw) => {
@@ -267,10 +315,17 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
           `two different stores are named "${definition.name}"`,
         );
       }
-      const store: ServerStore = createServerStore(definition, app, logger, () => {
-        changed.add(store);
-        schedule();
-      });
+      const store: ServerStore = createServerStore(
+        definition,
+        app,
+        logger,
+        () => {
+          changed.add(store);
+          schedule();
+        },
+        options.recovered?.get(definition.name),
+        options.epoch,
+      );
       stores.set(definition.name, store);
       byTopic.set(store.topic, store);
       // Clients that loaded this store first asked for it in vain: the next flush tells its
@@ -310,4 +365,11 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       for (const connection of [...connections]) drop(connection);
     },
   };
+}
+
+/** Waits for a Web Lock and lets go of it at once: held means its holder is still there. */
+function defaultLockWatcher(): AuthorityHostOptions['watchLock'] {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  if (!locks) return undefined;
+  return (lock, signal) => locks.request(lock, { signal }, () => undefined);
 }

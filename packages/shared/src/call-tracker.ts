@@ -19,8 +19,20 @@ export interface CallTarget {
   announce(event: InvalidationEvent): void;
 }
 
+/** A call in flight handed from one link to the next, to be sent again with the same id. */
+export interface HandedCall {
+  id: string;
+  store: string;
+  action: string;
+  args: readonly unknown[];
+  resolve(value: unknown): void;
+  reject(error: StateSyncError): void;
+}
+
 interface PendingCall {
   label: string;
+  action: string;
+  args: readonly unknown[];
   target: CallTarget;
   resolve(value: unknown): void;
   reject(error: StateSyncError): void;
@@ -32,7 +44,11 @@ interface PendingCall {
 /** Calls in flight: each settles once, with its result, its error, a timeout or a stop. */
 export interface CallTracker {
   /** Starts tracking call `id`; the returned promise settles at most `timeoutMs` later. */
-  track(id: string, target: CallTarget, action: string): Promise<unknown>;
+  track(id: string, target: CallTarget, action: string, args: readonly unknown[]): Promise<unknown>;
+  /** Tracks a call handed over from another link; settles through the original promise. */
+  adopt(call: HandedCall, target: CallTarget): void;
+  /** Stops tracking every call in flight and hands them over, answered or not. */
+  handOver(): HandedCall[];
   /** Takes the authority's answer. */
   answer(message: ResultMessage): void;
   /** Settles call `id` with an error (e.g. it could not be sent). */
@@ -53,26 +69,47 @@ export function createCallTracker(timers: Timers, timeoutMs: number): CallTracke
     return call;
   };
 
+  const start = (
+    id: string,
+    target: CallTarget,
+    action: string,
+    args: readonly unknown[],
+    resolve: (value: unknown) => void,
+    reject: (error: StateSyncError) => void,
+  ) => {
+    const label = `${target.name}.${action}`;
+    const call: PendingCall = {
+      label,
+      action,
+      args,
+      target,
+      resolve,
+      reject,
+      timer: undefined,
+      answered: false,
+    };
+    call.timer = timers.setTimeout(() => {
+      settle(id);
+      const why = call.answered
+        ? `the authority answered, but this copy of "${target.name}" did not catch up`
+        : 'no answer from the authority';
+      reject(new StateSyncError('timeout', `${label} timed out after ${timeoutMs} ms: ${why}`));
+    }, timeoutMs);
+    calls.set(id, call);
+  };
+
   return {
-    track(id, target, action) {
-      const label = `${target.name}.${action}`;
-      return new Promise((resolve, reject) => {
-        const call: PendingCall = {
-          label,
-          target,
-          resolve,
-          reject,
-          timer: undefined,
-          answered: false,
-        };
-        call.timer = timers.setTimeout(() => {
-          settle(id);
-          const why = call.answered
-            ? `the authority answered, but this copy of "${target.name}" did not catch up`
-            : 'no answer from the authority';
-          reject(new StateSyncError('timeout', `${label} timed out after ${timeoutMs} ms: ${why}`));
-        }, timeoutMs);
-        calls.set(id, call);
+    track(id, target, action, args) {
+      return new Promise((resolve, reject) => start(id, target, action, args, resolve, reject));
+    },
+    adopt(call, target) {
+      start(call.id, target, call.action, call.args, call.resolve, call.reject);
+    },
+    handOver() {
+      return [...calls.keys()].map((id) => {
+        const call = settle(id)!;
+        const { action, args, resolve, reject } = call;
+        return { id, store: call.target.name, action, args, resolve, reject };
       });
     },
     answer(message) {

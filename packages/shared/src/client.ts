@@ -14,7 +14,7 @@ import {
   toStateSyncError,
   type Unsubscribe,
 } from '@statesync/core';
-import { type CallTarget, createCallTracker } from './call-tracker.js';
+import { type CallTarget, createCallTracker, type HandedCall } from './call-tracker.js';
 import { createDirectChannel } from './direct-channel.js';
 import type { Mirror } from './mirror.js';
 import { type ClientBound, parseClientBound } from './parse-message.js';
@@ -38,6 +38,10 @@ export interface SharedClientOptions {
   /** How long to wait for the authority's welcome. */
   startTimeoutMs: number;
   timers: Timers;
+  /** A Web Lock this app holds for its life, named in the hello so the authority can watch it. */
+  lock?: string;
+  /** Calls in flight on the previous link: sent again, with their ids, once welcomed. */
+  inherited?: readonly HandedCall[];
 }
 
 /** A client's link to its authority: the handshake, one revision engine per store, calls. */
@@ -57,11 +61,17 @@ export interface SharedClient {
   ): { engine: RevisionSyncHandle; started: Promise<void> };
   call(store: string, action: string, args: readonly unknown[]): Promise<unknown>;
   readonly channel: ClientChannel;
+  /**
+   * Leaves this link for another one: stops syncing and returns the calls in flight (to pass
+   * as `inherited` to the next client) instead of rejecting them.
+   */
+  handOver(): Promise<HandedCall[]>;
   dispose(): Promise<void>;
 }
 
 interface ClientStore extends CallTarget {
   definition: AnyStoreDefinition;
+  mirror: Mirror<object>;
   started: Promise<void>;
   onEvent: ((event: InvalidationEvent) => void) | undefined;
 }
@@ -75,6 +85,11 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
   const byTopic = new Map<string, ClientStore>();
   let welcomed = false;
   let disposed = false;
+  /** Inherited calls, by store, until that store is added here. */
+  const inherited = new Map<string, HandedCall[]>();
+  for (const call of options.inherited ?? []) {
+    inherited.set(call.store, [...(inherited.get(call.store) ?? []), call]);
+  }
   let counter = 0;
 
   const send = (message: WireMessage) => transport.send(message);
@@ -132,6 +147,10 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     }
     welcomed = true;
     welcome();
+    for (const call of [...inherited.values()].flat()) {
+      call.reject(new StateSyncError('invalid_option', `store "${call.store}" is not loaded here`));
+    }
+    inherited.clear();
   };
 
   const receive = (raw: unknown) => {
@@ -153,11 +172,18 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       case 'welcome':
         return onWelcome(message);
       case 'invalidate': {
-        const { v: _v, type: _type, ...event } = message;
-        byTopic.get(event.topic)?.onEvent?.(event);
+        const { v: _v, type: _type, calls, ...event } = message;
+        const store = byTopic.get(event.topic);
+        if (calls) store?.mirror.ledger.expect(event.epoch, event.revision, calls);
+        store?.onEvent?.(event);
         return;
       }
       case 'snapshot':
+        if (message.calls) {
+          const { ledger } = byTopic.get(message.topic)?.mirror ?? {};
+          ledger?.expectWhole(message.epoch, message.revision, message.calls);
+        }
+        return pulls.answer(message);
       case 'pull-error':
         return pulls.answer(message);
       case 'result':
@@ -176,7 +202,50 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       logger.error('handling a message from the authority threw', { error });
     }
   });
-  trySend({ v: PROTOCOL_VERSION, type: 'hello', app, version, clientId });
+  trySend({
+    v: PROTOCOL_VERSION,
+    type: 'hello',
+    app,
+    version,
+    clientId,
+    ...(options.lock !== undefined && { lock: options.lock }),
+  });
+
+  const sendCall = (id: string, store: ClientStore, action: string, args: readonly unknown[]) => {
+    const message: WireMessage = {
+      v: PROTOCOL_VERSION,
+      type: 'call',
+      id,
+      topic: store.topic,
+      action,
+      args: [...args],
+    };
+    const sendNow = () => {
+      try {
+        send(message);
+      } catch (error) {
+        const why = `${store.name}.${action} could not be sent`;
+        calls.fail(id, toStateSyncError(error, 'stopped', why));
+      }
+    };
+    // Sent at once when connected, so several calls in one task reach the authority together.
+    if (welcomed) sendNow();
+    else connected.then(sendNow, (error: StateSyncError) => calls.fail(id, error));
+  };
+
+  const stop = async (error: StateSyncError) => {
+    if (disposed) return;
+    disposed = true;
+    timers.clearTimeout(startTimer);
+    refuse(error);
+    calls.cancelAll(error);
+    pulls.cancelAll(error);
+    direct.dispose();
+    if (welcomed) trySend({ v: PROTOCOL_VERSION, type: 'bye' });
+    await Promise.all([...stores.values()].map((store) => store.engine.stop()));
+    offTransport();
+    transport.close();
+  };
 
   const channel: ClientChannel = {
     async emit(name, payload) {
@@ -206,6 +275,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
         name: definition.name,
         topic,
         definition,
+        mirror,
         onEvent: undefined,
         started: Promise.resolve(),
         announce: (event) => store.onEvent?.(event),
@@ -236,6 +306,11 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       store.started.catch(() => {}); // the app awaits it; not awaiting it is no unhandled rejection
       stores.set(definition.name, store);
       byTopic.set(topic, store);
+      for (const call of inherited.get(definition.name) ?? []) {
+        calls.adopt(call, store);
+        sendCall(call.id, store, call.action, call.args);
+      }
+      inherited.delete(definition.name);
       return { engine: store.engine, started: store.started };
     },
     call(name, action, args) {
@@ -255,40 +330,15 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
         return Promise.reject(error);
       }
       const id = `${prefix}-c${++counter}`;
-      const result = calls.track(id, store, action);
-      const message: WireMessage = {
-        v: PROTOCOL_VERSION,
-        type: 'call',
-        id,
-        topic: store.topic,
-        action,
-        args: [...args],
-      };
-      const sendCall = () => {
-        try {
-          send(message);
-        } catch (error) {
-          calls.fail(id, toStateSyncError(error, 'stopped', `${name}.${action} could not be sent`));
-        }
-      };
-      // Sent at once when connected, so several calls in one task reach the authority together.
-      if (welcomed) sendCall();
-      else connected.then(sendCall, (error: StateSyncError) => calls.fail(id, error));
+      const result = calls.track(id, store, action, args);
+      sendCall(id, store, action, args);
       return result;
     },
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      timers.clearTimeout(startTimer);
-      const stopped = new StateSyncError('stopped', 'the client was disposed');
-      refuse(stopped);
-      calls.cancelAll(stopped);
-      pulls.cancelAll(stopped);
-      direct.dispose();
-      if (welcomed) trySend({ v: PROTOCOL_VERSION, type: 'bye' });
-      await Promise.all([...stores.values()].map((store) => store.engine.stop()));
-      offTransport();
-      transport.close();
+    async handOver() {
+      const handed = calls.handOver();
+      await stop(new StateSyncError('stopped', 'the client moved to another authority'));
+      return handed;
     },
+    dispose: () => stop(new StateSyncError('stopped', 'the client was disposed')),
   };
 }

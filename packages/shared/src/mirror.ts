@@ -1,10 +1,13 @@
 import { applyPatch, type Logger, type SnapshotApplier, type Subscribable } from '@statesync/core';
+import { createMirrorLedger, type MirrorLedger } from './ledger.js';
 import { createObservable } from './observable.js';
 
 /** A client's immutable copy of one store's state, written by the revision engine. */
 export interface Mirror<S> extends Subscribable<S> {
   /** What the engine writes snapshots and deltas through. */
   readonly applier: SnapshotApplier<S>;
+  /** The calls the mirrored state holds, kept in step with every apply. */
+  readonly ledger: MirrorLedger;
 }
 
 /**
@@ -15,15 +18,19 @@ export interface Mirror<S> extends Subscribable<S> {
  */
 export function createMirror<S>(initial: S, logger: Logger): Mirror<S> {
   const value = createObservable(initial, logger);
+  const ledger = createMirrorLedger();
   return {
     getState: value.getState,
     subscribe: value.subscribe,
+    ledger,
     applier: {
       apply(snapshot) {
         value.set(keepEqual(value.getState(), snapshot.data) as S);
+        ledger.replaced(snapshot.epoch, snapshot.revision);
       },
       applyPatch(patch) {
         value.set(applyPatch(value.getState(), patch.ops));
+        ledger.applied(patch.epoch, patch.revision);
       },
     },
   };

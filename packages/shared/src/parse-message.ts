@@ -1,13 +1,11 @@
 import {
   assertRevision,
   type CallMessage,
-  type InvalidateMessage,
   isProtocolMessage,
   PROTOCOL_VERSION,
   type PullErrorMessage,
   type PullMessage,
   type ResultMessage,
-  type SnapshotMessage,
   StateSyncError,
 } from '@statesync/core';
 import type {
@@ -15,6 +13,8 @@ import type {
   EmitMessage,
   EmitResultMessage,
   HelloMessage,
+  LedgerInvalidateMessage,
+  LedgerSnapshotMessage,
   SubscribeMessage,
   UnsubscribeMessage,
   WelcomeMessage,
@@ -34,8 +34,8 @@ export type ServerBound =
 /** What a client accepts from its authority. */
 export type ClientBound =
   | WelcomeMessage
-  | InvalidateMessage
-  | SnapshotMessage
+  | LedgerInvalidateMessage
+  | LedgerSnapshotMessage
   | PullErrorMessage
   | ResultMessage
   | EmitMessage
@@ -99,6 +99,7 @@ export function parseServerBound(value: unknown): ServerBound {
       string(raw, 'app');
       string(raw, 'clientId');
       if (typeof raw.version !== 'string') fail('hello message: version must be a string');
+      if (raw.lock !== undefined) string(raw, 'lock');
       break;
     case 'subscribe':
     case 'unsubscribe':
@@ -135,9 +136,11 @@ export function parseClientBound(value: unknown): ClientBound {
     case 'invalidate':
       // The rest is the engine's to check.
       string(raw, 'topic');
+      ledger(raw);
       break;
     case 'snapshot':
       string(raw, 'id');
+      ledger(raw);
       break;
     case 'pull-error':
       string(raw, 'id');
@@ -156,6 +159,30 @@ export function parseClientBound(value: unknown): ClientBound {
       if (!isDirectChannel(raw)) fail(`unexpected message type "${String(raw.type)}" for a client`);
   }
   return raw as unknown as ClientBound;
+}
+
+/** The optional `calls` of an invalidation or a snapshot: `[id, revision, value]` entries. */
+function ledger(raw: Raw): void {
+  if (raw.calls === undefined) return;
+  const ok =
+    Array.isArray(raw.calls) &&
+    raw.calls.every(
+      (entry: unknown) =>
+        Array.isArray(entry) &&
+        entry.length === 3 &&
+        typeof entry[0] === 'string' &&
+        isRevision(entry[1]),
+    );
+  if (!ok) fail(`${String(raw.type)} message: calls must be [id, revision, value] entries`);
+}
+
+function isRevision(value: unknown): boolean {
+  try {
+    assertRevision(value, 'revision');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parseEmitResult(raw: Raw): void {

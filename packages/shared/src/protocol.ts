@@ -3,7 +3,15 @@
  * (`invalidate`, `pull`, `snapshot`, `pull-error`, `call`, `result`); these add the handshake,
  * store subscriptions and the direct channel. Types only: nothing here runs.
  */
-import type { Message, PROTOCOL_VERSION, Topic, WireError } from '@statesync/core';
+import type {
+  InvalidateMessage,
+  Message,
+  PROTOCOL_VERSION,
+  SnapshotMessage,
+  Topic,
+  WireError,
+} from '@statesync/core';
+import type { LedgerEntry } from './ledger.js';
 
 interface Versioned {
   v: typeof PROTOCOL_VERSION;
@@ -18,6 +26,8 @@ export interface HelloMessage extends Versioned {
   version: string;
   /** Names this client in the authority's logs and direct-channel handlers. */
   clientId: string;
+  /** A Web Lock this client holds for its whole life: once it is free, the client is gone. */
+  lock?: string;
 }
 
 /** Authority → client: the answer to `hello`. With `error`, the client is refused. */
@@ -74,5 +84,22 @@ export type SharedMessage =
   | EmitMessage
   | EmitResultMessage;
 
+/**
+ * An invalidation with the calls that made the change (`[id, revision, value]`), sent in
+ * `SharedTab` mode so every mirror knows which calls its state holds.
+ */
+export interface LedgerInvalidateMessage extends InvalidateMessage {
+  calls?: LedgerEntry[];
+}
+
+/** A snapshot with the authority's recent calls (`SharedTab` mode), as of that snapshot. */
+export interface LedgerSnapshotMessage extends SnapshotMessage {
+  calls?: LedgerEntry[];
+}
+
 /** Every message that travels between an authority and its clients. */
-export type WireMessage = Message | SharedMessage;
+export type WireMessage =
+  | Exclude<Message, InvalidateMessage | SnapshotMessage>
+  | LedgerInvalidateMessage
+  | LedgerSnapshotMessage
+  | SharedMessage;

@@ -9,6 +9,7 @@ import {
   StateSyncError,
   type SyncStatus,
 } from '@statesync/core';
+import { type CallLedger, createCallLedger, type LedgerEntry } from './ledger.js';
 import { createObservable } from './observable.js';
 import { runAction } from './run-action.js';
 import type { AnyStoreDefinition, StoreHandle } from './types.js';
@@ -20,17 +21,30 @@ export interface ServerStore {
   readonly authority: Authority<object>;
   /** The store as the authority's own code sees it. */
   readonly handle: StoreHandle;
-  /** Runs an action now; the change is published with the next flush. */
+  /** The calls that changed this store lately, newest last. */
+  readonly ledger: CallLedger;
+  /**
+   * Runs an action now; the change is published with the next flush. A call whose id is in the
+   * ledger already changed the store: it is answered from there and not run again.
+   */
   run(
     action: string,
     args: readonly unknown[],
+    callId?: string,
   ): { value: unknown; revision: Revision; epoch: string };
   /**
    * Ends the current batch: one invalidation for every change since the last flush (base of the
-   * first, revision of the last, the ops of all), or undefined when nothing changed. Listeners
-   * of the handle hear the new state now.
+   * first, revision of the last, the ops of all) and the calls that made it, or undefined when
+   * nothing changed. Listeners of the handle hear the new state now.
    */
-  flush(): InvalidateMessage | undefined;
+  flush(): { message: InvalidateMessage; calls: LedgerEntry[] } | undefined;
+}
+
+/** Where a store starts: recovered from another tab or from storage instead of `state()`. */
+export interface StoreStart {
+  data: object;
+  revision: Revision;
+  calls: readonly LedgerEntry[];
 }
 
 interface Batch {
@@ -40,6 +54,7 @@ interface Batch {
   whole: boolean;
   revision: Revision;
   epoch: string;
+  calls: LedgerEntry[];
 }
 
 /** Topic of a store: `<app>/<store>`. */
@@ -50,8 +65,10 @@ export function createServerStore(
   app: string,
   logger: Logger,
   onChange: () => void,
+  start?: StoreStart,
+  epoch?: string,
 ): ServerStore {
-  const data = definition.state();
+  const data = start?.data ?? definition.state();
   if (typeof data !== 'object' || data === null) {
     throw new StateSyncError(
       'invalid_option',
@@ -59,7 +76,14 @@ export function createServerStore(
     );
   }
   const topic = topicOf(app, definition.name);
-  const authority = createAuthority<object>({ topic, data, logger });
+  const authority = createAuthority<object>({
+    topic,
+    data,
+    logger,
+    ...(start && { revision: start.revision }),
+    ...(epoch !== undefined && { epoch }),
+  });
+  const ledger = createCallLedger(start?.calls);
   let batch: Batch | undefined;
 
   authority.subscribe((event) => {
@@ -67,6 +91,7 @@ export function createServerStore(
       batch = {
         base: event.delta?.base,
         ops: [],
+        calls: [],
         whole: false,
         revision: event.revision,
         epoch: event.epoch ?? authority.getEpoch(),
@@ -96,6 +121,7 @@ export function createServerStore(
     definition,
     topic,
     authority,
+    ledger,
     handle: {
       name: definition.name,
       definition,
@@ -105,9 +131,18 @@ export function createServerStore(
       subscribe: state.subscribe,
       status: { getState: syncStatus.getState, subscribe: syncStatus.subscribe },
     },
-    run(action, args) {
+    run(action, args, callId) {
+      const known = callId === undefined ? undefined : ledger.get(callId);
+      if (known) return { value: known[2], revision: known[1], epoch: authority.getEpoch() };
       const outcome = runAction(definition, authority.getData(), action, args);
-      if (outcome.ops.length > 0) authority.set(outcome.state, { ops: outcome.ops });
+      if (outcome.ops.length > 0) {
+        authority.set(outcome.state, { ops: outcome.ops });
+        if (callId !== undefined) {
+          const entry: LedgerEntry = [callId, authority.getRevision(), outcome.value];
+          ledger.record(entry);
+          batch?.calls.push(entry);
+        }
+      }
       return {
         value: outcome.value,
         revision: authority.getRevision(),
@@ -129,7 +164,7 @@ export function createServerStore(
       };
       if (!done.whole && done.base !== undefined)
         message.delta = { base: done.base, ops: done.ops };
-      return message;
+      return { message, calls: done.calls };
     },
   };
 }
