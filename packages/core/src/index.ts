@@ -33,6 +33,7 @@ export {
   type MessagePortLike,
   type MessagePortTransportOptions,
 } from './message-port-transport.js';
+export { watchPageLifecycle } from './page-lifecycle.js';
 export { applyPatch, applyPatchInPlace } from './patch.js';
 export {
   type CallMessage,

@@ -17,27 +17,32 @@ export function checkOptions(options: SharedAppOptions) {
   if (typeof share?.name !== 'string' || share.name === '' || share.name.includes('/')) {
     throw new StateSyncError('invalid_option', 'share.name must be a non-empty string without "/"');
   }
-  if (share.type !== 'Local' && share.type !== 'SharedWorker') {
-    throw new StateSyncError('invalid_option', `share.type must be 'SharedWorker' or 'Local'`);
+  const types = ['SharedWorker', 'SharedTab', 'Auto', 'Local'];
+  if (!types.includes(share.type)) {
+    throw new StateSyncError(
+      'invalid_option',
+      `share.type must be one of ${types.map((type) => `'${type}'`).join(', ')}`,
+    );
   }
   if (share.type === 'SharedWorker' && share.port !== 'server' && share.port !== 'client') {
     throw new StateSyncError('invalid_option', `share.port must be 'server' or 'client'`);
   }
   const workerClient = share.type === 'SharedWorker' && share.port === 'client';
-  if (workerClient && !share.transport && !share.workerURL) {
+  if (workerClient && !share.transport && !share.connector && !share.workerURL) {
     throw new StateSyncError('invalid_option', 'a SharedWorker client needs share.workerURL');
   }
   if (!Array.isArray(options.stores)) {
     throw new StateSyncError('invalid_option', 'stores must be an array of store definitions');
   }
-  const role: SharedRole = share.type === 'Local' ? 'local' : share.port;
+  const role: SharedRole =
+    share.type === 'SharedWorker' ? share.port : share.type === 'Local' ? 'local' : 'client';
   return {
     name: share.name,
     version: share.version ?? '0',
     role,
     callTimeoutMs: duration(options.callTimeoutMs, 'callTimeoutMs', 10_000),
     startTimeoutMs: duration(
-      workerClient ? share.startTimeoutMs : undefined,
+      'startTimeoutMs' in share ? share.startTimeoutMs : undefined,
       'share.startTimeoutMs',
       5_000,
     ),

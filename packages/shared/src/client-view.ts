@@ -2,6 +2,7 @@ import type { Logger, SyncStatus, Unsubscribe } from '@statesync/core';
 import type { SharedClient } from './client.js';
 import { createMirror } from './mirror.js';
 import { createObservable } from './observable.js';
+import type { StoreCopy } from './shared-tab.js';
 import type { AnyStoreDefinition, StoreHandle } from './types.js';
 
 /**
@@ -13,6 +14,8 @@ export interface ClientView {
   readonly handle: StoreHandle;
   /** Syncs the mirror over `client` from now on. */
   attach(client: SharedClient): void;
+  /** The mirror, its revision and its ledger; undefined before its first sync. */
+  copy(): StoreCopy | undefined;
   /** Settles with the first sync over the client attached last. */
   started(): Promise<void>;
   detach(): void;
@@ -48,6 +51,11 @@ export function createClientView(definition: AnyStoreDefinition, logger: Logger)
       started = link.started;
     },
     started: () => started,
+    copy() {
+      const revision = mirror.ledger.revision();
+      if (revision === undefined) return undefined;
+      return { revision, data: mirror.getState(), calls: mirror.ledger.entries() };
+    },
     detach() {
       offStatus?.();
       offStatus = undefined;

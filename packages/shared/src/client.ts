@@ -65,7 +65,7 @@ export interface SharedClient {
    * Leaves this link for another one: stops syncing and returns the calls in flight (to pass
    * as `inherited` to the next client) instead of rejecting them.
    */
-  handOver(): Promise<HandedCall[]>;
+  handOver(): HandedCall[];
   dispose(): Promise<void>;
 }
 
@@ -238,11 +238,13 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     disposed = true;
     timers.clearTimeout(startTimer);
     refuse(error);
+    // The engines first: they know they are stopping and do not report the pulls cut short.
+    const engines = Promise.all([...stores.values()].map((store) => store.engine.stop()));
     calls.cancelAll(error);
     pulls.cancelAll(error);
     direct.dispose();
     if (welcomed) trySend({ v: PROTOCOL_VERSION, type: 'bye' });
-    await Promise.all([...stores.values()].map((store) => store.engine.stop()));
+    await engines;
     offTransport();
     transport.close();
   };
@@ -334,9 +336,9 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       sendCall(id, store, action, args);
       return result;
     },
-    async handOver() {
+    handOver() {
       const handed = calls.handOver();
-      await stop(new StateSyncError('stopped', 'the client moved to another authority'));
+      void stop(new StateSyncError('stopped', 'the client moved to another authority'));
       return handed;
     },
     dispose: () => stop(new StateSyncError('stopped', 'the client was disposed')),

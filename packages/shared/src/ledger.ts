@@ -43,16 +43,20 @@ export interface MirrorLedger {
   /** The mirror applied a whole snapshot at `revision`. */
   replaced(epoch: Epoch | undefined, revision: Revision): void;
   entries(): LedgerEntry[];
+  /** The revision the mirror shows, as last applied; undefined before the first apply. */
+  revision(): Revision | undefined;
 }
 
 export function createMirrorLedger(): MirrorLedger {
   let committed = createCallLedger();
+  let shown: Revision | undefined;
   let pending: { epoch: Epoch | undefined; entry: LedgerEntry }[] = [];
   const wholes = new Map<string, readonly LedgerEntry[]>();
   const key = (epoch: Epoch | undefined, revision: Revision) => `${epoch ?? ''}@${revision}`;
 
   /** Commits the pending entries of `epoch` up to `revision`; the others wait or are stale. */
   const commit = (epoch: Epoch | undefined, revision: Revision) => {
+    shown = revision;
     const waiting: typeof pending = [];
     for (const item of pending) {
       if (item.epoch !== epoch) continue;
@@ -81,5 +85,6 @@ export function createMirrorLedger(): MirrorLedger {
       commit(epoch, revision);
     },
     entries: () => committed.entries(),
+    revision: () => shown,
   };
 }

@@ -4,26 +4,24 @@ import {
   defaultTimers,
   randomId,
   StateSyncError,
+  type Transport,
   tagLogger,
-  toStateSyncError,
   type Unsubscribe,
 } from '@statesync/core';
-import { type AuthorityHost, createAuthorityHost } from './authority-host.js';
+import { createAuthorityHost } from './authority-host.js';
 import { checkOptions } from './check-options.js';
 import { createSharedClient, type SharedClient } from './client.js';
 import { type ClientView, createClientView } from './client-view.js';
 import { registerInternals } from './internals.js';
-import { createLocalLink } from './local-link.js';
 import { createObservable } from './observable.js';
 import { createReporter } from './report.js';
 import { createRoleSetups } from './role-setups.js';
 import { findAction } from './run-action.js';
-import {
-  createSharedWorkerServerTransport,
-  type OpenedWorker,
-  openSharedWorker,
-} from './shared-worker.js';
+import type { StoreStart } from './server-store.js';
+import { createSharedWorkerServerTransport } from './shared-worker.js';
 import { registerCaller } from './spawn.js';
+import { type AppRuntime, startClientMode } from './start-client.js';
+import { createStoreSaver } from './storage.js';
 import type {
   AnyStoreDefinition,
   ClientChannel,
@@ -36,9 +34,9 @@ import type {
 
 /**
  * Starts one side of a shared app: the authority (`port: 'server'`, inside the SharedWorker), a
- * client page (`port: 'client'`), or both in one page (`type: 'Local'`). A client whose worker
- * cannot start (no `SharedWorker`, a script that fails to load, no welcome in time, another
- * version of the app) falls back to `Local` and logs why.
+ * client page, or a page of a mode where the authority is found or elected at run time
+ * (`SharedTab`, `Auto`), or both in one page (`Local`). A mode that cannot start falls down the
+ * ladder SharedWorker → SharedTab → Local and says why in one warning.
  */
 export function createSharedApp(options: SharedAppOptions): SharedApp {
   const { share } = options;
@@ -48,36 +46,34 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   const timers = options.timers ?? defaultTimers;
   const clientId = randomId();
   const status = createObservable<SharedAppStatus>(
-    { mode: share.type, role, clientId, connected: role === 'server' },
+    { mode: share.type === 'Auto' ? 'Local' : share.type, role, clientId, connected: false },
     logger,
   );
   const setStatus = (change: Partial<SharedAppStatus>) =>
     status.set({ ...status.getState(), ...change });
+  const storage = 'storage' in share ? share.storage : undefined;
+  const saver = storage && createStoreSaver(storage, logger, report);
 
   const definitions = new Map<string, AnyStoreDefinition>();
   const views = new Map<string, ClientView>();
   const serverSetups = createRoleSetups<ServerChannel>('onServer', report);
   const clientSetups = createRoleSetups<ClientChannel>('onClient', report);
-  let host: AuthorityHost | undefined;
+  let host: ReturnType<typeof createAuthorityHost> | undefined;
   let client: SharedClient | undefined;
   let clientReady = false;
   const cleanups: Unsubscribe[] = [];
   let disposing: Promise<void> | undefined;
 
   const stopped = () => new StateSyncError('stopped', `app "${name}" was disposed`);
+  const topics = () =>
+    new Map([...definitions.keys()].map((store) => [store, `${name}/${store}`] as const));
 
-  const serverHandle = (definition: AnyStoreDefinition): StoreHandle => {
-    const store = host!.addStore(definition);
-    registerCaller(store.handle, (action, args) => host!.call(definition.name, action, args));
-    return store.handle;
-  };
-
-  /** A call from this app's code: straight to the authority or the link when they are up. */
+  /** A call from this app's code: straight to the authority or the link when there is one. */
   const call = (definition: AnyStoreDefinition, action: string, args: readonly unknown[]) => {
     if (disposing) return Promise.reject(stopped());
     if (role === 'server') return host!.call(definition.name, action, args);
-    if (client && clientReady) return client.call(definition.name, action, args);
-    // Still connecting (or falling back): check what can be checked now, send once ready.
+    if (client) return client.call(definition.name, action, args);
+    // Still looking for the authority: check what can be checked now, send once linked.
     try {
       if (!findAction(definition, action)) {
         throw new StateSyncError(
@@ -107,7 +103,11 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       );
     }
     definitions.set(definition.name, definition);
-    if (role === 'server') return serverHandle(definition);
+    if (role === 'server') {
+      const store = host!.addStore(definition);
+      registerCaller(store.handle, (action, args) => host!.call(definition.name, action, args));
+      return store.handle;
+    }
     if (host) host.addStore(definition);
     let view = views.get(definition.name);
     if (!view) {
@@ -119,7 +119,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     return view.handle;
   };
 
-  const startHost = () => {
+  const startHost = (recovered?: ReadonlyMap<string, StoreStart>, shareLedger = false) => {
     const started = createAuthorityHost({
       app: name,
       version,
@@ -127,6 +127,9 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       report,
       callTimeoutMs,
       timers,
+      shareLedger,
+      ...(recovered && { recovered }),
+      ...(saver && { onFlush: saver.save }),
     });
     host = started;
     for (const definition of definitions.values()) started.addStore(definition);
@@ -134,7 +137,31 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     return started;
   };
 
-  const attachClient = async (next: SharedClient) => {
+  /**
+   * Syncs this app over `transport` from now on. The previous link's calls in flight move to
+   * the new one and are sent again with their ids. Resolves once welcomed and every store has
+   * its first snapshot; rejects when refused or when no welcome comes.
+   */
+  const link = async (transport: Transport) => {
+    const previous = client;
+    const inherited = previous?.handOver() ?? [];
+    if (previous) {
+      clientSetups.stop();
+      setStatus({ connected: false });
+    }
+    const next = createSharedClient({
+      app: name,
+      version,
+      clientId,
+      transport,
+      logger,
+      report,
+      callTimeoutMs,
+      startTimeoutMs,
+      timers,
+      inherited,
+      ...(tabLock && { lock: tabLock.name }),
+    });
     client = next;
     clientReady = false;
     for (const view of views.values()) view.attach(next);
@@ -146,83 +173,62 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     await Promise.all([...views.values()].map((view) => view.started()));
   };
 
-  const clientOptions = {
-    app: name,
+  const runtime: AppRuntime = {
+    name,
     clientId,
     version,
+    startTimeoutMs,
+    locks: lockManager(share),
     logger,
     report,
-    callTimeoutMs,
-    startTimeoutMs,
     timers,
-  };
-
-  const startLocal = () => {
-    setStatus({ mode: 'Local', role: 'local' });
-    const link = createLocalLink({ logger });
-    startHost().connect(link.server);
-    return attachClient(createSharedClient({ ...clientOptions, transport: link.client }));
-  };
-
-  const startWorkerClient = (): Promise<void> => {
-    if (share.type !== 'SharedWorker' || share.port !== 'client') return startLocal();
-    if (share.transport) {
-      const attached = attachClient(
-        createSharedClient({ ...clientOptions, transport: share.transport }),
-      );
-      attached.catch((error: unknown) => {
-        if (!disposing)
-          report({ phase: 'connect', error: toStateSyncError(error, 'protocol', 'connect') });
-      });
-      return attached;
-    }
-    const { workerURL } = share;
-    const Worker = share.SharedWorker ?? globalThis.SharedWorker;
-    return new Promise<void>((resolve, reject) => {
-      let opened: OpenedWorker | undefined;
-      let fellBack = false;
-      const fallBack = (reason: string) => {
-        if (fellBack) return;
-        if (disposing) {
-          reject(stopped());
-          return;
-        }
-        if (clientReady) {
-          logger.warn('the SharedWorker reported an error', { reason });
-          return;
-        }
-        fellBack = true;
-        logger.warn(`falling back to Local mode: ${reason}`, { reason });
-        opened?.release();
-        const abandoned = client;
-        client = undefined;
-        void abandoned?.dispose();
-        startLocal().then(resolve, reject);
-      };
-      try {
-        opened = openSharedWorker(workerURL!, name, Worker, fallBack, logger);
-      } catch (error) {
-        fallBack((error as Error).message);
-        return;
+    share,
+    isDisposing: () => disposing !== undefined,
+    setStatus,
+    link,
+    lead(recovered, server) {
+      const started = startHost(recovered, true);
+      cleanups.push(started.accept(server));
+      return started;
+    },
+    startHost: () => startHost(),
+    copies: () => {
+      const copies: ReturnType<AppRuntime['copies']> = {};
+      for (const [store, view] of views) {
+        const copy = view.copy();
+        if (copy) copies[store] = copy;
       }
-      attachClient(createSharedClient({ ...clientOptions, transport: opened.transport })).then(
-        resolve,
-        (error: unknown) => fallBack((error as Error).message),
-      );
-    });
+      return copies;
+    },
+    stored: saver ? () => saver.load(topics()) : undefined,
+    onDispose: (cleanup) => cleanups.push(cleanup),
   };
+
+  /** A Web Lock this app holds for its life, so an authority notices when it is gone. */
+  const tabLock = role === 'server' ? undefined : holdTabLock(name, clientId, runtime);
 
   let ready: Promise<void>;
   if (role === 'server') {
-    const started = startHost();
-    for (const definition of options.stores) register(definition);
     const server =
       share.type === 'SharedWorker' && share.port === 'server' ? share.transport : undefined;
-    cleanups.push(started.accept(server ?? createSharedWorkerServerTransport(undefined, logger)));
-    ready = Promise.resolve();
+    const serve = (recovered?: ReadonlyMap<string, StoreStart>) => {
+      const started = startHost(recovered);
+      for (const definition of options.stores) register(definition);
+      cleanups.push(started.accept(server ?? createSharedWorkerServerTransport(undefined, logger)));
+      setStatus({ connected: true });
+    };
+    if (saver) {
+      for (const definition of options.stores) definitions.set(definition.name, definition);
+      ready = saver.load(topics()).then((copies) => {
+        if (!disposing) serve(new Map(Object.entries(copies)));
+      });
+    } else {
+      serve();
+      ready = Promise.resolve();
+    }
   } else {
     for (const definition of options.stores) register(definition);
-    ready = role === 'local' ? startLocal() : startWorkerClient();
+    ready = (tabLock?.held ?? Promise.resolve()).then(() => startClientMode(runtime));
   }
   // Whoever awaits `ready` hears a failure; nobody awaiting it is no unhandled rejection.
   ready.catch(() => {});
@@ -247,8 +253,9 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       }
       const handle =
         role === 'server'
-          ? host!.getStore(definition.name)!.handle
-          : views.get(definition.name)!.handle;
+          ? host?.getStore(definition.name)?.handle
+          : views.get(definition.name)?.handle;
+      if (!handle) throw new StateSyncError('stopped', `app "${name}" is not serving yet`);
       return handle as unknown as StoreHandle<D>;
     },
     async addStore<D extends AnyStoreDefinition>(definition: D): Promise<StoreHandle<D>> {
@@ -284,10 +291,43 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
         setStatus({ connected: false });
         await leaving?.dispose();
         host?.dispose();
+        tabLock?.release();
       })();
       return disposing;
     },
   };
   registerInternals(app, { republish: () => host?.republish() });
   return app;
+}
+
+/**
+ * Takes this app's own Web Lock, held until dispose (or the page goes away). `held` settles
+ * once it is taken, or at once where there are no Web Locks.
+ */
+function holdTabLock(app: string, clientId: string, runtime: Pick<AppRuntime, 'locks' | 'logger'>) {
+  const { locks } = runtime;
+  if (!locks) return undefined;
+  const name = `statesync:${app}:tab:${clientId}`;
+  let release = () => {};
+  const held = new Promise<void>((taken) => {
+    locks
+      .request(
+        name,
+        () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+            taken();
+          }),
+      )
+      .catch((error: unknown) => {
+        runtime.logger.warn('could not take the tab lock', { error });
+        taken();
+      });
+  });
+  return { name, held, release: () => release() };
+}
+
+function lockManager(share: SharedAppOptions['share']): LockManager | undefined {
+  if ('locks' in share && share.locks) return share.locks;
+  return (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
 }

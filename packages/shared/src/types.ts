@@ -104,10 +104,20 @@ interface ShareCommon {
   name: string;
   /**
    * The app's build version. A client whose version differs from the authority's is refused
-   * (after a deploy, an old worker may still be running): it falls back to `Local` mode, or
-   * with `transport`, its `ready` rejects. @default '0'
+   * (after a deploy, an old worker or tab may still be running): it falls back to `Local` mode,
+   * or with `transport`, its `ready` rejects. @default '0'
    */
   version?: string;
+}
+
+/**
+ * Where an authority keeps a copy of every store, so that state survives the authority: a new
+ * leader tab, or a worker the browser restarted, starts from it. Values are structured-cloned
+ * records; `createIndexedDBStorage` is one.
+ */
+export interface SharedStorage {
+  get(key: string): unknown | Promise<unknown>;
+  set(key: string, value: unknown): void | Promise<void>;
 }
 
 /** The authority, e.g. inside the SharedWorker script. */
@@ -116,6 +126,8 @@ export interface ServerShareOptions extends ShareCommon {
   type: 'SharedWorker';
   /** Where clients come from. @default the SharedWorker's own `connect` events */
   transport?: ServerTransport;
+  /** Keeps every store there and starts from it. */
+  storage?: SharedStorage;
 }
 
 /** A page (a client) of an app whose authority runs in a SharedWorker. */
@@ -129,10 +141,54 @@ export interface ClientShareOptions extends ShareCommon {
    * There is no fallback then: if the authority does not answer, `ready` rejects.
    */
   transport?: Transport;
+  /**
+   * Opens links to an authority that may restart (a service worker, an extension's
+   * background): when a link is lost, the app connects again, resyncs and re-sends its calls.
+   */
+  connector?: ClientConnector;
   /** The constructor to start the worker with. @default globalThis.SharedWorker */
   SharedWorker?: SharedWorkerConstructor;
   /** How long to wait for the authority's welcome before giving up on it. @default 5000 */
   startTimeoutMs?: number;
+}
+
+/** Options of the modes where the tabs elect their authority among themselves. */
+interface TabElectionShare {
+  /** Keeps every store there; a newly elected tab recovers from it too. */
+  storage?: SharedStorage;
+  /** How long to wait for a leader before falling back to `Local`. @default 5000 */
+  startTimeoutMs?: number;
+  /** Web Locks for the election and for noticing closed tabs. @default navigator.locks */
+  locks?: LockManager;
+  /** @default globalThis.BroadcastChannel */
+  BroadcastChannel?: typeof BroadcastChannel;
+}
+
+/**
+ * Every tab runs the same code; the tabs elect one (with Web Locks) to be the authority and
+ * the others are its clients. When the leader closes, another tab takes over with the newest
+ * state. For browsers without SharedWorker.
+ */
+export interface SharedTabShareOptions extends ShareCommon, TabElectionShare {
+  type: 'SharedTab';
+  /** Ignored, so that switching `type` is a one-word change. */
+  port?: 'server' | 'client';
+  /** Ignored, so that switching `type` is a one-word change. */
+  workerURL?: string | URL;
+}
+
+/**
+ * The best mode this browser has: `SharedWorker` (with `workerURL`), else `SharedTab`, else
+ * `Local`; also falls down that ladder when a mode fails to start. `app.mode` says which.
+ */
+export interface AutoShareOptions extends ShareCommon, TabElectionShare {
+  type: 'Auto';
+  /** Ignored, so that switching `type` is a one-word change. */
+  port?: 'client';
+  /** The SharedWorker script; without it, the ladder starts at `SharedTab`. */
+  workerURL?: string | URL;
+  /** @default globalThis.SharedWorker */
+  SharedWorker?: SharedWorkerConstructor;
 }
 
 /** One page on its own: authority and client in the same page, nothing shared. */
@@ -144,7 +200,12 @@ export interface LocalShareOptions extends ShareCommon {
   workerURL?: string | URL;
 }
 
-export type ShareOptions = ServerShareOptions | ClientShareOptions | LocalShareOptions;
+export type ShareOptions =
+  | ServerShareOptions
+  | ClientShareOptions
+  | SharedTabShareOptions
+  | AutoShareOptions
+  | LocalShareOptions;
 
 /** The runtime mode in use: the one chosen, or the one fallen back to. */
 export type SharedMode = 'SharedWorker' | 'SharedTab' | 'Local';

@@ -92,7 +92,7 @@ describe('SharedWorker mode (over a MessageChannel stand-in)', () => {
     );
   });
 
-  it('falls back to Local, with a warning, where SharedWorker does not exist', async () => {
+  it('falls back to SharedTab, with a warning, where SharedWorker does not exist', async () => {
     // Node has no SharedWorker: the default constructor is missing.
     const { app, warnings } = page(undefined);
     const ran: string[] = [];
@@ -101,20 +101,20 @@ describe('SharedWorker mode (over a MessageChannel stand-in)', () => {
       return undefined;
     });
     await app.ready;
-    expect(app.mode).toBe('Local');
+    expect([app.mode, app.role]).toEqual(['SharedTab', 'leader']);
     expect(warnings).toEqual([
       {
-        message: 'falling back to Local mode: SharedWorker is not available here',
+        message: 'falling back to SharedTab mode: SharedWorker is not available here',
         extra: { reason: 'SharedWorker is not available here', app: 'counter-app' },
       },
     ]);
-    // The page became its own authority: server-only code runs now.
+    // The only tab was elected: server-only code runs now.
     expect(ran).toEqual(['onServer']);
     expect(await spawn(app.store(counter), 'increase', [5])).toBe(5);
     expect(app.store(counter).getState()).toEqual({ count: 5 });
   });
 
-  it('falls back to Local when the worker never says hello, keeping calls made meanwhile', async () => {
+  it('falls back to SharedTab when the worker never says hello, keeping calls made meanwhile', async () => {
     const env = sharedWorkerStandIn('silent');
     cleanups.push(env.close);
     const { app, warnings } = page(env, { startTimeoutMs: 30 });
@@ -122,26 +122,26 @@ describe('SharedWorker mode (over a MessageChannel stand-in)', () => {
     const seen: unknown[] = [];
     app.store(counter).subscribe((state) => seen.push(state));
     await app.ready;
-    expect(app.mode).toBe('Local');
+    expect(app.mode).toBe('SharedTab');
     expect(warnings.map((w) => w.message)).toEqual([
-      'falling back to Local mode: no welcome from the authority of "counter-app" within 30 ms',
+      'falling back to SharedTab mode: no welcome from the authority of "counter-app" within 30 ms',
     ]);
     expect(await early).toBe(2);
     expect(seen).toEqual([{ count: 2 }]);
   });
 
-  it('falls back to Local when the worker script fails to load', async () => {
+  it('falls back to SharedTab when the worker script fails to load', async () => {
     const env = sharedWorkerStandIn('error');
     cleanups.push(env.close);
     const { app, warnings } = page(env);
     await app.ready;
-    expect(app.mode).toBe('Local');
+    expect(app.mode).toBe('SharedTab');
     expect(warnings[0]!.message).toMatch(
-      /^falling back to Local mode: the SharedWorker failed to start; check that \/worker\.js loads/,
+      /^falling back to SharedTab mode: the SharedWorker failed to start; check that \/worker\.js loads/,
     );
   });
 
-  it('falls back to Local when the running worker is another version of the app', async () => {
+  it('falls back to SharedTab when the running worker is another version of the app', async () => {
     const env = sharedWorkerStandIn();
     cleanups.push(env.close);
     start({
@@ -157,9 +157,9 @@ describe('SharedWorker mode (over a MessageChannel stand-in)', () => {
     });
     const { app, warnings } = page(env, { version: '1.1.0' });
     await app.ready;
-    expect(app.mode).toBe('Local');
+    expect(app.mode).toBe('SharedTab');
     expect(warnings.at(-1)!.message).toBe(
-      'falling back to Local mode: app version "1.1.0" does not match the authority\'s "1.0.0"',
+      'falling back to SharedTab mode: app version "1.1.0" does not match the authority\'s "1.0.0"',
     );
   });
 

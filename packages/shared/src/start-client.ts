@@ -1,0 +1,239 @@
+import {
+  isStateSyncError,
+  type Logger,
+  StateSyncError,
+  type Timers,
+  type Transport,
+  toStateSyncError,
+  type Unsubscribe,
+} from '@statesync/core';
+import type { AuthorityHost } from './authority-host.js';
+import { createLocalLink } from './local-link.js';
+import type { Report } from './report.js';
+import type { StoreStart } from './server-store.js';
+import { RECOVER_MS, type StoreCopy, startSharedTab } from './shared-tab.js';
+import { openSharedWorker } from './shared-worker.js';
+import { CLAIM_MS, SILENCE_MS } from './tab-election.js';
+import { createTabHub } from './tab-hub.js';
+import type {
+  ClientConnector,
+  ServerTransport,
+  SharedAppOptions,
+  SharedAppStatus,
+  SharedWorkerConstructor,
+} from './types.js';
+
+/** What the client modes need of their app. */
+export interface AppRuntime {
+  name: string;
+  clientId: string;
+  version: string;
+  logger: Logger;
+  report: Report;
+  timers: Timers;
+  startTimeoutMs: number;
+  share: SharedAppOptions['share'];
+  locks: LockManager | undefined;
+  isDisposing(): boolean;
+  setStatus(change: Partial<SharedAppStatus>): void;
+  /** Syncs the app over `transport` (see `createSharedApp`). */
+  link(transport: Transport): Promise<void>;
+  /** Becomes the authority, starting from `recovered`, serving `server` and this page. */
+  lead(recovered: ReadonlyMap<string, StoreStart>, server: ServerTransport): AuthorityHost;
+  /** Becomes the authority of this page alone. */
+  startHost(): AuthorityHost;
+  copies(): Record<string, StoreCopy>;
+  stored: (() => Promise<Record<string, StoreCopy>>) | undefined;
+  onDispose(cleanup: Unsubscribe): void;
+}
+
+/** Starts a client page in the mode its options ask for, falling down the ladder as needed. */
+export function startClientMode(runtime: AppRuntime): Promise<void> {
+  const { share } = runtime;
+  if (runtime.isDisposing()) {
+    return Promise.reject(new StateSyncError('stopped', `app "${runtime.name}" was disposed`));
+  }
+  if (share.type === 'Local') return startLocal(runtime);
+  if (share.type === 'SharedTab') return startTab(runtime);
+  if (share.type === 'SharedWorker' && share.port === 'client') {
+    if (share.transport) return linkOnce(runtime, share.transport);
+    if (share.connector) return connectVia(runtime, share.connector);
+  }
+  const workerURL = 'workerURL' in share ? share.workerURL : undefined;
+  const Worker = ('SharedWorker' in share && share.SharedWorker) || globalThis.SharedWorker;
+  if (share.type === 'Auto' && (workerURL === undefined || typeof Worker !== 'function')) {
+    return startTab(runtime);
+  }
+  return startWorker(runtime, workerURL!, Worker);
+}
+
+/** The next mode down the ladder, after `reason` made the current one fail. */
+function fallBack(runtime: AppRuntime, from: 'SharedWorker' | 'SharedTab', reason: string) {
+  const tabs = from === 'SharedWorker' && typeof tabChannel(runtime) === 'function';
+  runtime.logger.warn(`falling back to ${tabs ? 'SharedTab' : 'Local'} mode: ${reason}`, {
+    reason,
+  });
+  return tabs ? startTab(runtime) : startLocal(runtime);
+}
+
+const tabChannel = (runtime: AppRuntime) =>
+  ('BroadcastChannel' in runtime.share && runtime.share.BroadcastChannel) ||
+  globalThis.BroadcastChannel;
+
+function startLocal(runtime: AppRuntime): Promise<void> {
+  runtime.setStatus({ mode: 'Local', role: 'local' });
+  const link = createLocalLink({ logger: runtime.logger });
+  runtime.startHost().connect(link.server);
+  return runtime.link(link.client);
+}
+
+/** A link given by the app (tests, custom media): no fallback, a failure rejects `ready`. */
+function linkOnce(runtime: AppRuntime, transport: Transport): Promise<void> {
+  const linked = runtime.link(transport);
+  linked.catch((error: unknown) => {
+    if (!runtime.isDisposing()) {
+      runtime.report({ phase: 'connect', error: toStateSyncError(error, 'protocol', 'connect') });
+    }
+  });
+  return linked;
+}
+
+/** Links through `connector`, and again each time the link is lost. */
+function connectVia(runtime: AppRuntime, connector: ClientConnector): Promise<void> {
+  let generation = 0;
+  const open = (): Promise<void> => {
+    const mine = ++generation;
+    const transport = connector.connect((reason) => {
+      if (mine !== generation || runtime.isDisposing()) return;
+      runtime.logger.info('the link to the authority was lost; connecting again', { reason });
+      runtime.setStatus({ connected: false });
+      open().catch(() => {});
+    });
+    return linkOnce(runtime, transport);
+  };
+  return open();
+}
+
+function startWorker(
+  runtime: AppRuntime,
+  workerURL: string | URL,
+  Worker: SharedWorkerConstructor | undefined,
+): Promise<void> {
+  runtime.setStatus({ mode: 'SharedWorker', role: 'client' });
+  return new Promise<void>((resolve, reject) => {
+    let release = () => {};
+    let fellBack = false;
+    let linked = false;
+    const fail = (reason: string) => {
+      if (fellBack) return;
+      if (runtime.isDisposing()) {
+        reject(new StateSyncError('stopped', `app "${runtime.name}" was disposed`));
+        return;
+      }
+      if (linked) {
+        runtime.logger.warn('the SharedWorker reported an error', { reason });
+        return;
+      }
+      fellBack = true;
+      release();
+      fallBack(runtime, 'SharedWorker', reason).then(resolve, reject);
+    };
+    let transport: Transport;
+    try {
+      const opened = openSharedWorker(workerURL, runtime.name, Worker, fail, runtime.logger);
+      release = opened.release;
+      transport = opened.transport;
+    } catch (error) {
+      fail((error as Error).message);
+      return;
+    }
+    runtime.link(transport).then(
+      () => {
+        if (fellBack) return;
+        linked = true;
+        resolve();
+      },
+      (error: unknown) => fail((error as Error).message),
+    );
+  });
+}
+
+/** `SharedTab`: elect a leader among the tabs; follow it, or lead. */
+function startTab(runtime: AppRuntime): Promise<void> {
+  const { logger, timers } = runtime;
+  const Channel = tabChannel(runtime);
+  if (typeof Channel !== 'function') {
+    runtime.logger.warn('falling back to Local mode: BroadcastChannel is not available here');
+    return startLocal(runtime);
+  }
+  runtime.setStatus({ mode: 'SharedTab', role: 'client' });
+  const hub = createTabHub({
+    channel: `statesync:${runtime.name}`,
+    id: runtime.clientId,
+    logger,
+    BroadcastChannel: Channel,
+  });
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let stop: Unsubscribe = () => {};
+    const leave = () => {
+      stop();
+      hub.close();
+    };
+    runtime.onDispose(leave);
+    const giveUp = (reason: string) => {
+      if (settled) return;
+      settled = true;
+      timers.clearTimeout(timer);
+      leave();
+      if (runtime.isDisposing()) {
+        reject(new StateSyncError('stopped', `app "${runtime.name}" was disposed`));
+        return;
+      }
+      fallBack(runtime, 'SharedTab', reason).then(resolve, reject);
+    };
+    // Without Web Locks, the first election takes a silence and a round of claims.
+    const deadline =
+      runtime.startTimeoutMs + (runtime.locks ? 0 : SILENCE_MS + CLAIM_MS + RECOVER_MS);
+    const timer = timers.setTimeout(
+      () => giveUp(`no leader tab answered within ${deadline} ms`),
+      deadline,
+    );
+    const track = (linked: Promise<void>) =>
+      linked.then(
+        () => {
+          if (settled) return;
+          settled = true;
+          timers.clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          // Another build of the app leads: it cannot be followed.
+          if (isStateSyncError(error) && error.reason === 'version_mismatch') {
+            runtime.report({ phase: 'connect', error });
+            giveUp(error.message);
+          }
+        },
+      );
+    stop = startSharedTab({
+      app: runtime.name,
+      hub,
+      locks: runtime.locks,
+      timers,
+      logger,
+      tabLockPrefix: `statesync:${runtime.name}:tab:`,
+      copies: runtime.copies,
+      ...(runtime.stored && { stored: runtime.stored }),
+      lead(recovered, server) {
+        runtime.setStatus({ role: 'leader' });
+        const local = createLocalLink({ logger });
+        runtime.lead(recovered, server).connect(local.server);
+        track(runtime.link(local.client));
+      },
+      follow(transport) {
+        runtime.setStatus({ role: 'client' });
+        track(runtime.link(transport));
+      },
+    });
+  });
+}
