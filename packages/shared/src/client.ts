@@ -6,6 +6,7 @@ import {
   type Logger,
   PROTOCOL_VERSION,
   type RevisionSyncHandle,
+  randomId,
   type SnapshotProvider,
   StateSyncError,
   type Timers,
@@ -80,7 +81,9 @@ const AUTHORITY = 'authority';
 
 export function createSharedClient(options: SharedClientOptions): SharedClient {
   const { app, version, clientId, transport, logger, report, timers } = options;
-  const prefix = clientId.slice(0, 8);
+  // Per link, not per app: call ids must never repeat, since an authority that recovered the
+  // ledger of an earlier link answers a known id from it instead of running the call.
+  const prefix = `${clientId.slice(0, 8)}.${randomId().slice(0, 8)}`;
   const stores = new Map<string, ClientStore>();
   const byTopic = new Map<string, ClientStore>();
   let welcomed = false;

@@ -37,8 +37,8 @@ export interface SharedTabOptions {
   stored?(): Promise<Record<string, StoreCopy>>;
   /** This tab was elected: serve `server` with stores recovered from the newest copies. */
   lead(recovered: Map<string, StoreStart>, server: ServerTransport): void;
-  /** Another tab leads: link to it. */
-  follow(link: Transport): void;
+  /** Another tab leads: link to it. Settles once welcomed, or rejects when not. */
+  follow(link: Transport): Promise<void>;
 }
 
 /**
@@ -50,13 +50,20 @@ export function startSharedTab(options: SharedTabOptions): Unsubscribe {
   const { hub, timers, logger } = options;
   let leader: string | undefined;
   let leading = false;
+  let serving = false;
   let stopped = false;
 
   const follow = (next: string) => {
     if (leading || next === leader || stopped) return;
     leader = next;
     logger.debug('following the leader tab', { leader: next });
-    options.follow(hub.link(next));
+    options.follow(hub.link(next)).catch((error: unknown) => {
+      // No welcome (that tab is gone, or was not serving yet): ask again who leads.
+      if (leader !== next || stopped) return;
+      logger.debug('the leader tab did not answer; asking again', { leader: next, error });
+      leader = undefined;
+      hub.signal('who');
+    });
   };
 
   /** The ids of the other tabs alive now, from their locks; undefined without Web Locks. */
@@ -109,6 +116,7 @@ export function startSharedTab(options: SharedTabOptions): Unsubscribe {
         ),
       });
       options.lead(recovered, hub.serve());
+      serving = true;
       hub.signal('leader');
     });
   };
@@ -116,7 +124,7 @@ export function startSharedTab(options: SharedTabOptions): Unsubscribe {
   const offs = [
     hub.on('leader', (_body, from) => follow(from)),
     hub.on('who', (_body, from) => {
-      if (leading) hub.signal('leader', undefined, from);
+      if (serving) hub.signal('leader', undefined, from);
     }),
     hub.on('recover', (_body, from) => {
       if (!leading) hub.signal('state', options.copies(), from);

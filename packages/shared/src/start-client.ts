@@ -1,4 +1,5 @@
 import {
+  createMessagePortTransport,
   isStateSyncError,
   type Logger,
   StateSyncError,
@@ -213,6 +214,7 @@ function startTab(runtime: AppRuntime): Promise<void> {
             runtime.report({ phase: 'connect', error });
             giveUp(error.message);
           }
+          throw error;
         },
       );
     stop = startSharedTab({
@@ -226,13 +228,15 @@ function startTab(runtime: AppRuntime): Promise<void> {
       ...(runtime.stored && { stored: runtime.stored }),
       lead(recovered, server) {
         runtime.setStatus({ role: 'leader' });
-        const local = createLocalLink({ logger });
-        runtime.lead(recovered, server).connect(local.server);
-        track(runtime.link(local.client));
+        // A real channel: its messages are tasks, so the leader's own calls cannot starve the
+        // other tabs' messages as a chain of microtasks would.
+        const { port1, port2 } = new MessageChannel();
+        runtime.lead(recovered, server).connect(createMessagePortTransport(port1, { logger }));
+        track(runtime.link(createMessagePortTransport(port2, { logger }))).catch(() => {});
       },
       follow(transport) {
         runtime.setStatus({ role: 'client' });
-        track(runtime.link(transport));
+        return track(runtime.link(transport));
       },
     });
   });

@@ -1,0 +1,148 @@
+// @statesync/shared in SharedTab mode, in real Chromium tabs: the tabs elect a leader with Web
+// Locks; when it closes, another takes over with the newest state, and every call in flight is
+// sent again with its id and applied exactly once. Also the Auto ladder.
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useSharedSuite } from './fixtures/shared/driver.js';
+import type { SharedServer } from './fixtures/shared/server.js';
+import { waitFor } from './harness/index.js';
+
+const TRIALS = 20;
+const TABS = 4;
+
+async function openTabPage(
+  context: BrowserContext,
+  server: SharedServer,
+  query = 'type=SharedTab',
+) {
+  const page = await context.newPage();
+  await page.goto(new URL(`/tab.html?${query}`, server.url).href, { timeout: 30_000 });
+  await waitFor(() => page.evaluate(() => window.tabPage?.ready === true), {
+    timeoutMs: 15_000,
+    message: 'the SharedTab page to be ready',
+  });
+  return page;
+}
+
+const statusOf = (page: Page) => page.evaluate(() => window.tabPage.status());
+
+/** The tab that leads now, once exactly one does and every other follows it, connected. */
+async function waitForLeader(pages: readonly Page[], timeoutMs = 10_000) {
+  let last: unknown;
+  try {
+    return await waitForLeaderOnce(pages, timeoutMs, (statuses) => {
+      last = statuses;
+    });
+  } catch (error) {
+    const problems = await Promise.all(
+      pages.map((page) => page.evaluate(() => window.tabPage.problems())),
+    );
+    throw new Error(
+      `${(error as Error).message}; tabs: ${JSON.stringify(last)}; problems: ${JSON.stringify(problems)}`,
+    );
+  }
+}
+
+function waitForLeaderOnce(
+  pages: readonly Page[],
+  timeoutMs: number,
+  seen: (statuses: unknown) => void,
+) {
+  return waitFor(
+    async () => {
+      const statuses = await Promise.all(pages.map(statusOf));
+      seen(statuses);
+      const leaders = statuses.filter((status) => status.role === 'leader');
+      const epochs = new Set(statuses.map((status) => status.epoch));
+      const settled = statuses.every((status) => status.connected && status.mode === 'SharedTab');
+      if (leaders.length !== 1 || epochs.size !== 1 || !settled) return undefined;
+      return pages[statuses.indexOf(leaders[0]!)]!;
+    },
+    { timeoutMs, message: 'one leader tab, followed by every other tab' },
+  );
+}
+
+describe('@statesync/shared in SharedTab mode, in Chromium', () => {
+  const suite = useSharedSuite();
+
+  it(`${TABS} tabs calling without pause survive ${TRIALS} leader closes: each call applied exactly once`, async () => {
+    const { context, server } = suite;
+    const pages: Page[] = [];
+    for (let i = 0; i < TABS; i++) pages.push(await openTabPage(context, server));
+    let leader = await waitForLeader(pages);
+    const epochs = new Set([(await statusOf(leader)).epoch]);
+    const acked: string[] = [];
+    let tabNumber = 0;
+    const start = (page: Page) =>
+      page.evaluate((prefix) => window.tabPage.startCalls(prefix), `tab${tabNumber++}`);
+    for (const page of pages) await start(page);
+
+    for (let trial = 0; trial < TRIALS; trial++) {
+      // Let calls flow, then close the leader in the middle of them.
+      const before = await leader.evaluate(() => window.tabPage.applied().length);
+      await waitFor(
+        async () =>
+          (await leader.evaluate(() => window.tabPage.applied().length)) >= before + 5 || undefined,
+        { timeoutMs: 10_000, message: 'calls to flow before closing the leader' },
+      );
+      acked.push(...(await leader.evaluate(() => window.tabPage.acked())));
+      pages.splice(pages.indexOf(leader), 1);
+      await leader.close();
+      leader = await waitForLeader(pages);
+      const { epoch } = await statusOf(leader);
+      expect(epochs.has(epoch), 'every leader starts a new epoch').toBe(false);
+      epochs.add(epoch);
+      // A call made now is served by the new leader.
+      await leader.evaluate((id) => window.tabPage.record(id), `probe-${trial}`);
+      acked.push(`probe-${trial}`);
+      const fresh = await openTabPage(context, server);
+      pages.push(fresh);
+      await start(fresh);
+    }
+
+    for (const page of pages)
+      acked.push(...(await page.evaluate(() => window.tabPage.stopCalls())));
+    const failed = (
+      await Promise.all(pages.map((page) => page.evaluate(() => window.tabPage.failed())))
+    ).flat();
+    expect(failed).toEqual([]);
+    // Every tab ends with the same journal, in which no call appears twice and every
+    // acknowledged call appears.
+    const journals = await waitFor(
+      async () => {
+        const all = await Promise.all(
+          pages.map((page) => page.evaluate(() => window.tabPage.applied())),
+        );
+        return all.every((journal) => journal.length === all[0]!.length) ? all : undefined;
+      },
+      { timeoutMs: 10_000, message: 'every tab to hold the same journal' },
+    );
+    for (const journal of journals) expect(journal).toEqual(journals[0]);
+    const applied = journals[0]!;
+    expect(new Set(applied).size).toBe(applied.length);
+    const missing = acked.filter((id) => !applied.includes(id));
+    expect(missing).toEqual([]);
+    expect(acked.length).toBeGreaterThan(TRIALS * 5);
+    expect(epochs.size).toBe(TRIALS + 1);
+    const problems = (
+      await Promise.all(pages.map((page) => page.evaluate(() => window.tabPage.problems())))
+    ).flat();
+    expect(problems.filter((line) => line.startsWith('error'))).toEqual([]);
+  });
+
+  it('Auto picks SharedTab when SharedWorker is deleted before start, and SharedWorker when it exists', async () => {
+    const { context, server } = suite;
+    const withoutWorker = await openTabPage(context, server, 'type=Auto&noSharedWorker');
+    const second = await openTabPage(context, server, 'type=Auto&noSharedWorker');
+    const leader = await waitForLeader([withoutWorker, second]);
+    expect((await statusOf(leader)).mode).toBe('SharedTab');
+    expect(await second.evaluate(() => window.tabPage.record('a'))).toBe(1);
+    expect(await withoutWorker.evaluate(() => window.tabPage.applied())).toEqual(['a']);
+    // No warning: choosing by feature detection is not a failure.
+    expect(await withoutWorker.evaluate(() => window.tabPage.problems())).toEqual([]);
+
+    const withWorker = await openTabPage(context, server, 'type=Auto');
+    expect(await statusOf(withWorker)).toMatchObject({ mode: 'SharedWorker', role: 'client' });
+    expect(server.requests('/worker.js')).toBeGreaterThanOrEqual(1);
+  });
+});
