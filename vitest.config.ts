@@ -24,7 +24,7 @@ export default defineConfig({
         },
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts'],
+          include: ['packages/*/test/**/*.test.ts', 'docs/**/*.test.ts'],
           environment: 'node',
           sequence: { groupOrder: 0 },
         },

@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-// `npm start`: builds the packages, then serves the two-windows demo on 127.0.0.1 until stopped.
+// `npm start`: builds the packages and then the demo (demo/, a Vite app), and serves the built
+// demo on 127.0.0.1 until stopped.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-console.log('statesync demo: building the packages...');
-// The build's own output only matters when it fails.
+console.log('statesync demo: building the packages and the demo...');
+// The build's own output only matters when it fails. The root build runs every workspace's
+// build in order: the packages first, the demo (vite build) last.
 const build = spawnSync(npm, ['run', 'build'], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'pipe'],
+  shell: process.platform === 'win32',
 });
 if (build.status !== 0) {
   process.stdout.write(build.stdout ?? '');
@@ -21,20 +24,19 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
-// Imported only now: the demo runs on the freshly built packages.
-const { startDemoServer } = await import('../examples/two-windows/server.mjs');
+const { startDemoServer } = await import('../demo/server.mjs');
 
 const wanted = Number.parseInt(process.env.PORT ?? '5173', 10);
-const log = (message, details) => console.log(`[demo] ${message}`, details ?? '');
 let server;
 try {
-  server = await startDemoServer({ port: wanted, log });
+  server = await startDemoServer({ port: Number.isNaN(wanted) ? 5173 : wanted });
 } catch (error) {
   if (error?.code !== 'EADDRINUSE' && error?.code !== 'EACCES') throw error;
   console.log(`statesync demo: port ${wanted} is not available, using a free one`);
-  server = await startDemoServer({ port: 0, log });
+  server = await startDemoServer({ port: 0 });
 }
 console.log(`statesync demo: ${server.url}`);
+console.log('Open it in two or more windows; press Ctrl+C to stop.');
 
 let stopping = false;
 const stop = async () => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, build, publint + attw, then every vitest suite (unit and real-browser).
+// `npm test`: type-check, lint, build, the docs site, publint + attw, then every vitest suite
+// (unit and real-browser).
 // Check steps print their output only when they fail. The very last line is always
 // "N passed, N failed, N skipped" over all tests; a failed check step counts as one failure.
 import { spawn } from 'node:child_process';
@@ -93,6 +94,8 @@ async function main() {
   await step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   await step('lint', bin('biome'), ['check', '.']);
   const built = await step('build', npm, ['run', 'build']);
+  // The documentation site builds offline and has no broken links (it reads sources, not dist/).
+  await step('docs', npm, ['run', 'docs']);
   if (built) {
     for (const dir of packageDirs()) {
       await step(`publint ${relative(root, dir)}`, bin('publint'), [], { cwd: dir });

@@ -1,7 +1,8 @@
-// Keeps the packages' READMEs from drifting away from the code: every ```ts / ```typescript
-// block in packages/*/README.md is written out as a module of its own and all of them are
-// type-checked together, in one TypeScript program, with the repo's strict options and
-// `@statesync/<name>` (and `@statesync/<name>/testing`) resolved to the package sources.
+// Keeps the documentation from drifting away from the code: every ```ts / ```typescript block
+// in packages/*/README.md and in docs/**/*.md (the guides of the docs site) is written out as a
+// module of its own and all of them are type-checked together, in one TypeScript program, with
+// the repo's strict options and `@statesync/<name>` (and `@statesync/<name>/testing`) resolved
+// to the package sources.
 //
 // Blocks are type-checked only, never run. Each block is a separate module: it must import
 // what it uses, and may `declare const` whatever it leaves to the reader.
@@ -13,6 +14,9 @@
 // Opting out: a block whose first line is the comment `// @no-check` (optionally followed by
 // a reason, e.g. `// @no-check: a fragment of the block above`) is extracted but not checked.
 // Use it only for text that cannot be made to compile; prefer `declare` for missing context.
+//
+// In docs/, code must be checkable: a fence may be ts, or sh / html / text (or no language),
+// which are not code the compiler could check; any other language (js, tsx, ...) is reported.
 
 import {
   existsSync,
@@ -24,13 +28,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const PACKAGES = join(ROOT, 'packages');
+const DOCS = join(ROOT, 'docs');
+/** Fence languages allowed in docs/ besides ts: shell sessions, markup and plain output. */
+const UNCHECKED_IN_DOCS = new Set(['', 'sh', 'shell', 'bash', 'html', 'text']);
 const NO_CHECK = /^\/\/\s*@no-check\b/;
 const FILE_NAME = /^\/\/\s*([\w.-]+\.ts)\s*$/;
 const TIMEOUT_MS = 60_000;
@@ -45,17 +52,23 @@ interface Block {
 }
 
 interface Readme {
-  /** Package directory name: `core` for packages/core. */
-  pkg: string;
-  /** Path relative to the repo root, for messages. */
+  /** Path relative to the repo root, with `/`: names the file in messages and its temp dir. */
   name: string;
+  /** The Markdown file's directory: imports of its blocks resolve from there. */
+  dir: string;
+  /** Package READMEs must hold ts blocks (none found means the extraction broke). */
+  requireBlocks: boolean;
   blocks: Block[];
   /** Problems found while extracting, such as an unclosed fence. */
   problems: string[];
 }
 
 /** The ```ts / ```typescript blocks of a Markdown text (CommonMark fences, ``` or ~~~). */
-function extractBlocks(markdown: string, name: string): Pick<Readme, 'blocks' | 'problems'> {
+function extractBlocks(
+  markdown: string,
+  name: string,
+  allowedLanguages?: ReadonlySet<string>,
+): Pick<Readme, 'blocks' | 'problems'> {
   const lines = markdown.split(/\r?\n/);
   const blocks: Block[] = [];
   const problems: string[] = [];
@@ -67,11 +80,17 @@ function extractBlocks(markdown: string, name: string): Pick<Readme, 'blocks' | 
       const start = /^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)/.exec(line);
       if (start) {
         const lang = (start[3] ?? '').toLowerCase();
+        const ts = lang === 'ts' || lang === 'typescript';
+        if (!ts && allowedLanguages !== undefined && !allowedLanguages.has(lang)) {
+          problems.push(
+            `${name}:${index + 1}: a \`${lang}\` block is never checked; write it as ts`,
+          );
+        }
         open = {
           fence: start[2] ?? '',
           indent: (start[1] ?? '').length,
           line: index + 1,
-          ts: lang === 'ts' || lang === 'typescript',
+          ts,
           body: [],
         };
       }
@@ -100,16 +119,35 @@ function extractBlocks(markdown: string, name: string): Pick<Readme, 'blocks' | 
   return { blocks, problems };
 }
 
+function readMarkdown(path: string, docs: boolean): Readme {
+  const name = relative(ROOT, path).split('\\').join('/');
+  const text = readFileSync(path, 'utf8');
+  const extracted = extractBlocks(text, name, docs ? UNCHECKED_IN_DOCS : undefined);
+  return { name, dir: dirname(path), requireBlocks: !docs, ...extracted };
+}
+
+/** docs/**\/*.md, without the generated site and anything installed. */
+function docsMarkdown(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return entry.name === 'dist' || entry.name === 'node_modules' ? [] : docsMarkdown(path);
+    }
+    return entry.name.endsWith('.md') ? [path] : [];
+  });
+}
+
 function findReadmes(): Readme[] {
-  return readdirSync(PACKAGES, { withFileTypes: true })
+  const packages = readdirSync(PACKAGES, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(PACKAGES, entry.name, 'README.md')))
-    .map((entry) => entry.name)
-    .sort()
-    .map((pkg) => {
-      const path = join(PACKAGES, pkg, 'README.md');
-      const name = relative(ROOT, path).split('\\').join('/');
-      return { pkg, name, ...extractBlocks(readFileSync(path, 'utf8'), name) };
-    });
+    .map((entry) => join(PACKAGES, entry.name, 'README.md'));
+  return [
+    ...packages.sort().map((path) => readMarkdown(path, false)),
+    ...docsMarkdown(DOCS)
+      .sort()
+      .map((path) => readMarkdown(path, true)),
+  ];
 }
 
 /** `@statesync/<name>` and `@statesync/<name>/testing` for every package that has them. */
@@ -173,7 +211,7 @@ beforeAll(() => {
   const files = new Map<string, { readme: Readme; block: Block }>();
   for (const readme of readmes) {
     problems.set(readme.name, [...readme.problems]);
-    const dir = join(tempDir, readme.pkg);
+    const dir = join(tempDir, readme.name.replace(/[/.]/g, '_'));
     mkdirSync(dir, { recursive: true });
     const named = new Set<string>();
     for (const block of readme.blocks) {
@@ -183,7 +221,7 @@ beforeAll(() => {
         problems.get(readme.name)?.push(`${readme.name}:${block.fenceLine}: a second ${fileName}`);
       }
       if (fileName !== undefined) named.add(fileName);
-      const file = join(dir, fileName ?? `README.L${block.fenceLine}.ts`);
+      const file = join(dir, fileName ?? `L${block.fenceLine}.ts`);
       writeFileSync(file, block.code);
       files.set(file, { readme, block });
     }
@@ -191,12 +229,12 @@ beforeAll(() => {
 
   const options = compilerOptions();
   const host = ts.createCompilerHost(options, true);
-  // Resolve a block's imports as if it sat in its package directory, so that it sees the
+  // Resolve a block's imports as if it sat beside its Markdown file, so that it sees the
   // package's and the repo's node_modules rather than the temp directory's surroundings.
   const resolutionCache = ts.createModuleResolutionCache(ROOT, host.getCanonicalFileName, options);
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, sourceFile) => {
     const origin = files.get(containingFile);
-    const from = origin ? join(PACKAGES, origin.readme.pkg, 'README.ts') : containingFile;
+    const from = origin ? join(origin.readme.dir, 'sample.ts') : containingFile;
     return literals.map((literal) =>
       ts.resolveModuleName(
         literal.text,
@@ -248,16 +286,20 @@ afterAll(() => {
   if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
 });
 
-describe('README code blocks type-check', () => {
-  it('finds the packages READMEs', () => {
-    expect(readmes.map((readme) => readme.name)).toContain('packages/core/README.md');
+describe('Markdown code blocks type-check', () => {
+  it('finds the packages READMEs and the guides', () => {
+    const names = readmes.map((readme) => readme.name);
+    expect(names).toContain('packages/core/README.md');
+    expect(names).toContain('docs/guide/getting-started.md');
   });
 
   it.each(readmes.map((readme) => [readme.name, readme] as const))(
     '%s',
     (name, readme) => {
       // Guards the extraction itself: a README with no ts block found means the parser broke.
-      expect(readme.blocks.length, `${name}: no \`\`\`ts blocks found`).toBeGreaterThan(0);
+      if (readme.requireBlocks) {
+        expect(readme.blocks.length, `${name}: no \`\`\`ts blocks found`).toBeGreaterThan(0);
+      }
       const found = problems.get(name) ?? [];
       if (found.length > 0) {
         expect.fail(

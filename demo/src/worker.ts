@@ -1,0 +1,15 @@
+// The SharedWorker: the one authority of every window of the demo. It runs the to-do list's
+// actions and the settings authority; pages only render mirrors and ask.
+import { createConsoleLogger } from '@statesync/core';
+import { createSharedApp } from '@statesync/shared';
+import { APP_NAME } from './model/app-name.js';
+import { todos } from './model/todos.js';
+import { serveSettings } from './sync/serve-settings.js';
+
+const logger = createConsoleLogger({ prefix: `[${APP_NAME} worker]` });
+const app = createSharedApp({
+  stores: [todos],
+  share: { name: APP_NAME, port: 'server', type: 'SharedWorker' },
+  logger,
+});
+serveSettings(app, logger);

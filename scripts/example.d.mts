@@ -1,0 +1,44 @@
+export interface ExampleManifest {
+  /** One line for `npm run example`. */
+  summary: string;
+  /** Served by its own server (examples/two-windows/server.mjs). */
+  server?: boolean;
+  /** Files bundled with esbuild, relative to the example; `src/main.ts` is served as `/main.js`. */
+  entries?: string[];
+  /** URL path → file of the example, served as is. */
+  files?: Record<string, string>;
+}
+
+export interface ExampleSummary {
+  name: string;
+  summary: string;
+  /** `false` for source-only examples (Electron) and folders without a manifest. */
+  runnable: boolean;
+}
+
+export interface ExampleServer {
+  /** `http://127.0.0.1:<port>/` */
+  url: string;
+  port: number;
+  /** Stops listening and drops open connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartExampleOptions {
+  /** Port on 127.0.0.1. @default 0 (an ephemeral port) */
+  port?: number;
+}
+
+export declare const EXAMPLES: Readonly<Record<string, ExampleManifest>>;
+
+/** Every folder of examples/ with a README, sorted by name. */
+export declare function listExamples(): Promise<ExampleSummary[]>;
+
+/**
+ * Bundles example `name` against the built packages and serves it on 127.0.0.1. Rejects for an
+ * example with nothing to serve. Does not build the packages: run `npm run build` first.
+ */
+export declare function startExample(
+  name: string,
+  options?: StartExampleOptions,
+): Promise<ExampleServer>;
