@@ -123,6 +123,8 @@ describe('@statesync/shared in a Chromium extension (background worker authority
     );
     const after = await authority(b);
     expect(after.boot).not.toBe(before.boot);
+    // Recovered from IndexedDB, not reset.
+    expect(after.count).toBe(before.count);
     expect(after.problems).toEqual([]);
 
     // Calls work again, from every kind of client, and every client converges on the

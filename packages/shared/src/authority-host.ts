@@ -367,9 +367,17 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   };
 }
 
-/** Waits for a Web Lock and lets go of it at once: held means its holder is still there. */
+/**
+ * Waits for a Web Lock and lets go of it at once: held means its holder is still there. Only a
+ * lock this side can see held is watched: a client in another lock space (a cross-origin frame,
+ * an extension's content script) would otherwise look gone at once; those say bye instead.
+ */
 function defaultLockWatcher(): AuthorityHostOptions['watchLock'] {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
   if (!locks) return undefined;
-  return (lock, signal) => locks.request(lock, { signal }, () => undefined);
+  return async (lock, signal) => {
+    const { held = [] } = await locks.query();
+    if (!held.some((info) => info.name === lock)) return new Promise<never>(() => {});
+    return locks.request(lock, { signal }, () => undefined);
+  };
 }

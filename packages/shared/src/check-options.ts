@@ -1,5 +1,5 @@
 import { StateSyncError } from '@statesync/core';
-import type { SharedAppOptions, SharedRole } from './types.js';
+import type { ClientShareOptions, SharedAppOptions, SharedRole } from './types.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -17,25 +17,42 @@ export function checkOptions(options: SharedAppOptions) {
   if (typeof share?.name !== 'string' || share.name === '' || share.name.includes('/')) {
     throw new StateSyncError('invalid_option', 'share.name must be a non-empty string without "/"');
   }
-  const types = ['SharedWorker', 'SharedTab', 'Auto', 'Local'];
+  const workers = ['SharedWorker', 'ServiceWorker', 'Worker', 'Window', 'Extension'];
+  const types = [...workers, 'SharedTab', 'Auto', 'Local'];
   if (!types.includes(share.type)) {
     throw new StateSyncError(
       'invalid_option',
       `share.type must be one of ${types.map((type) => `'${type}'`).join(', ')}`,
     );
   }
-  if (share.type === 'SharedWorker' && share.port !== 'server' && share.port !== 'client') {
+  const worker = workers.includes(share.type);
+  if (worker && share.port !== 'server' && share.port !== 'client') {
     throw new StateSyncError('invalid_option', `share.port must be 'server' or 'client'`);
   }
-  const workerClient = share.type === 'SharedWorker' && share.port === 'client';
-  if (workerClient && !share.transport && !share.connector && !share.workerURL) {
-    throw new StateSyncError('invalid_option', 'a SharedWorker client needs share.workerURL');
+  const client = worker && share.port === 'client' ? (share as ClientShareOptions) : undefined;
+  if (client && !client.transport && !client.connector) {
+    const needsScript = client.type === 'SharedWorker' || client.type === 'Worker';
+    if (needsScript && !client.workerURL) {
+      throw new StateSyncError('invalid_option', `a ${client.type} client needs share.workerURL`);
+    }
+    if (client.type === 'Window' && !client.targetOrigin) {
+      throw new StateSyncError('invalid_option', 'a Window client needs share.targetOrigin');
+    }
+  }
+  if (share.type === 'Window' && share.port === 'server' && !share.transport) {
+    if (!share.allowedOrigins?.length) {
+      throw new StateSyncError('invalid_option', 'a Window authority needs share.allowedOrigins');
+    }
   }
   if (!Array.isArray(options.stores)) {
     throw new StateSyncError('invalid_option', 'stores must be an array of store definitions');
   }
   const role: SharedRole =
-    share.type === 'SharedWorker' ? share.port : share.type === 'Local' ? 'local' : 'client';
+    share.type === 'Local'
+      ? 'local'
+      : share.type === 'SharedTab' || share.type === 'Auto'
+        ? 'client'
+        : share.port;
   return {
     name: share.name,
     version: share.version ?? '0',

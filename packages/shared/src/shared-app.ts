@@ -12,13 +12,14 @@ import { createAuthorityHost } from './authority-host.js';
 import { checkOptions } from './check-options.js';
 import { createSharedClient, type SharedClient } from './client.js';
 import { type ClientView, createClientView } from './client-view.js';
+import { holdConnections } from './hold-connections.js';
 import { registerInternals } from './internals.js';
+import { serverTransportFor } from './mode-links.js';
 import { createObservable } from './observable.js';
 import { createReporter } from './report.js';
 import { createRoleSetups } from './role-setups.js';
 import { findAction } from './run-action.js';
 import type { StoreStart } from './server-store.js';
-import { createSharedWorkerServerTransport } from './shared-worker.js';
 import { registerCaller } from './spawn.js';
 import { type AppRuntime, startClientMode } from './start-client.js';
 import { createStoreSaver } from './storage.js';
@@ -26,6 +27,7 @@ import type {
   AnyStoreDefinition,
   ClientChannel,
   ServerChannel,
+  ServerShareOptions,
   SharedApp,
   SharedAppOptions,
   SharedAppStatus,
@@ -209,18 +211,21 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
 
   let ready: Promise<void>;
   if (role === 'server') {
-    const server =
-      share.type === 'SharedWorker' && share.port === 'server' ? share.transport : undefined;
-    const serve = (recovered?: ReadonlyMap<string, StoreStart>) => {
+    const server = serverTransportFor(share as ServerShareOptions, logger);
+    const serve = (recovered?: ReadonlyMap<string, StoreStart>, from = server) => {
       const started = startHost(recovered);
       for (const definition of options.stores) register(definition);
-      cleanups.push(started.accept(server ?? createSharedWorkerServerTransport(undefined, logger)));
+      cleanups.push(started.accept(from));
       setStatus({ connected: true });
     };
     if (saver) {
+      // Clients that connect while the stores load (the message that woke a service worker)
+      // are held, not lost.
+      const held = holdConnections(server);
+      cleanups.push(held.stop);
       for (const definition of options.stores) definitions.set(definition.name, definition);
       ready = saver.load(topics()).then((copies) => {
-        if (!disposing) serve(new Map(Object.entries(copies)));
+        if (!disposing) serve(new Map(Object.entries(copies)), held);
       });
     } else {
       serve();

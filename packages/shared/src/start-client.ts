@@ -10,6 +10,7 @@ import {
 } from '@statesync/core';
 import type { AuthorityHost } from './authority-host.js';
 import { createLocalLink } from './local-link.js';
+import { clientLinkFor } from './mode-links.js';
 import type { Report } from './report.js';
 import type { StoreStart } from './server-store.js';
 import { RECOVER_MS, type StoreCopy, startSharedTab } from './shared-tab.js';
@@ -56,9 +57,19 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
   }
   if (share.type === 'Local') return startLocal(runtime);
   if (share.type === 'SharedTab') return startTab(runtime);
-  if (share.type === 'SharedWorker' && share.port === 'client') {
+  if (share.type !== 'Auto' && share.port === 'client') {
+    if (share.type !== 'SharedWorker') runtime.setStatus({ mode: share.type, role: 'client' });
     if (share.transport) return linkOnce(runtime, share.transport);
     if (share.connector) return connectVia(runtime, share.connector);
+    if (share.type === 'ServiceWorker' && !navigator.serviceWorker) {
+      return fallBack(runtime, 'SharedWorker', 'service workers are not available here');
+    }
+    if (share.type !== 'SharedWorker') {
+      const link = clientLinkFor(share, runtime.logger);
+      return 'transport' in link
+        ? linkOnce(runtime, link.transport)
+        : connectVia(runtime, link.connector);
+    }
   }
   const workerURL = 'workerURL' in share ? share.workerURL : undefined;
   const Worker = ('SharedWorker' in share && share.SharedWorker) || globalThis.SharedWorker;
@@ -99,18 +110,47 @@ function linkOnce(runtime: AppRuntime, transport: Transport): Promise<void> {
   return linked;
 }
 
-/** Links through `connector`, and again each time the link is lost. */
+/** Reconnect delays after a lost link: at once, then doubling up to a ceiling. */
+const RETRY_MS = [0, 100, 200, 400, 800, 1_600, 2_000];
+
+/**
+ * Links through `connector`, and again each time the link is lost: at once the first time, then
+ * backing off while links keep failing (an authority that is still stopping), back to at once
+ * after a welcome. A connector that throws `stopped` (an extension reloaded) ends it.
+ */
 function connectVia(runtime: AppRuntime, connector: ClientConnector): Promise<void> {
   let generation = 0;
+  let failures = 0;
   const open = (): Promise<void> => {
     const mine = ++generation;
-    const transport = connector.connect((reason) => {
-      if (mine !== generation || runtime.isDisposing()) return;
-      runtime.logger.info('the link to the authority was lost; connecting again', { reason });
-      runtime.setStatus({ connected: false });
-      open().catch(() => {});
-    });
-    return linkOnce(runtime, transport);
+    let transport: Transport;
+    try {
+      transport = connector.connect((reason) => {
+        if (mine !== generation || runtime.isDisposing()) return;
+        runtime.logger.info('the link to the authority was lost; connecting again', { reason });
+        runtime.setStatus({ connected: false });
+        retry();
+      });
+    } catch (error) {
+      const failure = toStateSyncError(error, 'protocol', 'connect');
+      runtime.report({ phase: 'connect', error: failure });
+      if (failure.code !== 'stopped') retry();
+      return Promise.reject(failure);
+    }
+    const linked = linkOnce(runtime, transport);
+    linked.then(
+      () => {
+        failures = 0;
+      },
+      () => {},
+    );
+    return linked;
+  };
+  const retry = () => {
+    const delay = RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]!;
+    runtime.timers.setTimeout(() => {
+      if (!runtime.isDisposing()) open().catch(() => {});
+    }, delay);
   };
   return open();
 }

@@ -120,25 +120,40 @@ export interface SharedStorage {
   set(key: string, value: unknown): void | Promise<void>;
 }
 
+/**
+ * Where the authority runs when it is not a tab: a `SharedWorker`, a `ServiceWorker`, a page's
+ * dedicated `Worker`, a page whose frames and opened windows are its clients (`Window`), or an
+ * extension's background (`Extension`).
+ */
+export type WorkerMode = 'SharedWorker' | 'ServiceWorker' | 'Worker' | 'Window' | 'Extension';
+
 /** The authority, e.g. inside the SharedWorker script. */
 export interface ServerShareOptions extends ShareCommon {
   port: 'server';
-  type: 'SharedWorker';
-  /** Where clients come from. @default the SharedWorker's own `connect` events */
+  type: WorkerMode;
+  /** Where clients come from. @default the mode's own: `connect` events, messages, ports */
   transport?: ServerTransport;
-  /** Keeps every store there and starts from it. */
+  /** Keeps every store there and starts from it (a restarted service worker recovers so). */
   storage?: SharedStorage;
+  /**
+   * `Window` only, and required there: the origins whose frames and windows may connect,
+   * exactly as browsers write them (`'https://app.example.com'`); `'*'` is refused.
+   */
+  allowedOrigins?: readonly string[];
 }
 
-/** A page (a client) of an app whose authority runs in a SharedWorker. */
+/** A page (a client) of an app whose authority runs elsewhere. */
 export interface ClientShareOptions extends ShareCommon {
   port: 'client';
-  type: 'SharedWorker';
-  /** The worker script: a build of an entry that calls `createSharedApp` with `port: 'server'`. */
+  type: WorkerMode;
+  /**
+   * The authority's script, for `SharedWorker`, `ServiceWorker` and `Worker`: a build of an
+   * entry that calls `createSharedApp` with `port: 'server'`.
+   */
   workerURL?: string | URL;
   /**
-   * A link to the authority to use instead of starting a SharedWorker (tests, custom media).
-   * There is no fallback then: if the authority does not answer, `ready` rejects.
+   * A link to the authority to use instead of the mode's own (tests, custom media). There is
+   * no fallback then: if the authority does not answer, `ready` rejects.
    */
   transport?: Transport;
   /**
@@ -148,6 +163,10 @@ export interface ClientShareOptions extends ShareCommon {
   connector?: ClientConnector;
   /** The constructor to start the worker with. @default globalThis.SharedWorker */
   SharedWorker?: SharedWorkerConstructor;
+  /** `Window` only, and required there: the origin of the window running the authority. */
+  targetOrigin?: string;
+  /** `Window` only: the window running the authority. @default window.parent, else window.opener */
+  target?: { postMessage(message: unknown, targetOrigin: string, transfer: Transferable[]): void };
   /** How long to wait for the authority's welcome before giving up on it. @default 5000 */
   startTimeoutMs?: number;
 }
@@ -208,7 +227,7 @@ export type ShareOptions =
   | LocalShareOptions;
 
 /** The runtime mode in use: the one chosen, or the one fallen back to. */
-export type SharedMode = 'SharedWorker' | 'SharedTab' | 'Local';
+export type SharedMode = WorkerMode | 'SharedTab' | 'Local';
 
 /**
  * Which side an app runs: `server` is an authority without a UI (a worker), `client` renders a
