@@ -246,6 +246,41 @@ describe('the demo served by npm start', () => {
     expect(after.settingsRevision).toBe('0'); // a new life of the authority, with the stored data
   });
 
+  it('where SharedWorker is missing, the tabs elect a leader and still share everything', async () => {
+    const { browser, server } = suite;
+    const context = await browser.newContext();
+    try {
+      // A browser without SharedWorker (as on Android): Auto picks SharedTab.
+      await context.addInitScript(() => {
+        // biome-ignore lint/performance/noDelete: the test is about a browser without it
+        delete (globalThis as { SharedWorker?: unknown }).SharedWorker;
+      });
+      const tabs = (await openTabs(context, server.url, 2)) as [Page, Page];
+      const views = await waitFor(
+        async () => {
+          const both = await Promise.all(tabs.map((page) => readView(page.mainFrame())));
+          const roles = both.map((view) => view.role).sort();
+          const ok = both.every((view) => view.mode === 'SharedTab');
+          return ok && roles.join() === 'client,leader' ? both : undefined;
+        },
+        { timeoutMs: 15_000, message: 'one leader tab and one client tab' },
+      );
+      const client = tabs[views.findIndex((view) => view.role === 'client')]!;
+      await addTodo(client, 'Elected, not spawned');
+      await waitForConvergence(
+        tabs,
+        async (page) => (await readView(page.mainFrame())).items.map((item) => item.text),
+        {
+          until: (texts) => texts.includes('Elected, not spawned'),
+          timeoutMs: 15_000,
+          message: 'both tabs to show the new to-do',
+        },
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the server answers with the types module scripts and workers need, and only from dist', async () => {
     const { server } = suite;
     const get = (path: string, method = 'GET') => fetch(new URL(path, server.url), { method });

@@ -92,6 +92,7 @@ function readReport() {
 
 async function main() {
   await step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  await step('type-check demo', bin('tsc'), ['-p', 'demo/tsconfig.json', '--noEmit']);
   await step('lint', bin('biome'), ['check', '.']);
   const built = await step('build', npm, ['run', 'build']);
   // The documentation site builds offline and has no broken links (it reads sources, not dist/).

@@ -1,5 +1,5 @@
 // A page's side of the shared app: a client of the SharedWorker that runs the to-do list and
-// the settings authority.
+// the settings authority; where SharedWorker is missing, the tabs elect one of them instead.
 import { createConsoleLogger, type Logger } from '@statesync/core';
 import { createSharedApp, type SharedApp } from '@statesync/shared';
 import { APP_NAME } from '../model/app-name.js';
@@ -7,9 +7,6 @@ import { todos } from '../model/todos.js';
 import workerURL from '../worker.ts?worker&url';
 import { serveSettings } from './serve-settings.js';
 
-// MODE: the one place the runtime mode is chosen; 'Auto' (SharedWorker, else SharedTab, else
-// Local) replaces 'SharedWorker' once @statesync/shared has it.
-const SHARE_TYPE = 'SharedWorker';
 
 export interface DemoApp {
   app: SharedApp;
@@ -20,10 +17,11 @@ export function createDemoApp(): DemoApp {
   const logger = createConsoleLogger({ prefix: `[${APP_NAME}]` });
   const app = createSharedApp({
     stores: [todos],
-    share: { name: APP_NAME, port: 'client', type: SHARE_TYPE, workerURL },
+    // SharedWorker, else SharedTab (a leader tab), else Local: app.mode says which.
+    share: { name: APP_NAME, type: 'Auto', workerURL },
     logger,
   });
-  // Runs only if this page becomes the authority itself (no SharedWorker here).
+  // Runs only while this page is the authority itself (an elected tab, or Local).
   serveSettings(app, logger);
   // Leaving says goodbye to the authority; a page restored from the back/forward cache starts over.
   addEventListener('pagehide', () => void app.dispose());
