@@ -10,6 +10,7 @@ import {
   toStateSyncError,
   type Unsubscribe,
 } from '@statesync/core';
+import { createDepartureWatcher, type LockWatcher } from './departures.js';
 import { createDirectChannel, type DirectChannel, serverChannel } from './direct-channel.js';
 import { checkHello, parseServerBound, type ServerBound } from './parse-message.js';
 import type { LedgerInvalidateMessage, LedgerSnapshotMessage, WireMessage } from './protocol.js';
@@ -37,7 +38,7 @@ export interface AuthorityHostOptions {
    * Resolves when the client holding Web Lock `lock` is gone (its page closed or crashed);
    * its connection is then dropped. @default navigator.locks, when there is one
    */
-  watchLock?: (lock: string, signal: AbortSignal) => Promise<unknown>;
+  watchLock?: LockWatcher;
   /** Told after every flush that changed a store, e.g. to persist it. */
   onFlush?(store: ServerStore): void;
 }
@@ -156,21 +157,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
 
   const channel = serverChannel(direct, report, logger);
 
-  const watchLock = options.watchLock ?? defaultLockWatcher();
-  /** A client holding a Web Lock for its life is gone once the authority can take that lock. */
-  const watchDeparture = (connection: Connection, lock: string) => {
-    const { signal } = connection.watching;
-    watchLock?.(lock, signal).then(
-      () => {
-        if (!connections.has(connection)) return;
-        logger.debug('a client left without saying bye', { clientId: connection.clientId });
-        drop(connection);
-      },
-      (error: unknown) => {
-        if (!signal.aborted) logger.warn('cannot watch a client for departure', { error });
-      },
-    );
-  };
+  const watchDeparture = createDepartureWatcher(options.watchLock, logger);
 
   const answerPull = (connection: Connection, id: string, topic: string) => {
     const store = byTopic.get(topic);
@@ -238,7 +225,13 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     }
     connection.clientId = message.clientId;
     trySend(connection, { v: PROTOCOL_VERSION, type: 'welcome', app, version });
-    if (message.lock !== undefined) watchDeparture(connection, message.lock);
+    if (message.lock !== undefined) {
+      watchDeparture(message.lock, connection.watching.signal, () => {
+        if (!connections.has(connection)) return;
+        logger.debug('a client left without saying bye', { clientId: connection.clientId });
+        drop(connection);
+      });
+    }
   };
 
   const receive = (connection: Connection, raw: unknown) => {
@@ -364,20 +357,5 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       direct.dispose();
       for (const connection of [...connections]) drop(connection);
     },
-  };
-}
-
-/**
- * Waits for a Web Lock and lets go of it at once: held means its holder is still there. Only a
- * lock this side can see held is watched: a client in another lock space (a cross-origin frame,
- * an extension's content script) would otherwise look gone at once; those say bye instead.
- */
-function defaultLockWatcher(): AuthorityHostOptions['watchLock'] {
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-  if (!locks) return undefined;
-  return async (lock, signal) => {
-    const { held = [] } = await locks.query();
-    if (!held.some((info) => info.name === lock)) return new Promise<never>(() => {});
-    return locks.request(lock, { signal }, () => undefined);
   };
 }

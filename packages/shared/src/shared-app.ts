@@ -23,6 +23,7 @@ import type { StoreStart } from './server-store.js';
 import { registerCaller } from './spawn.js';
 import { type AppRuntime, startClientMode } from './start-client.js';
 import { createStoreSaver } from './storage.js';
+import { holdTabLock, lockManager } from './tab-lock.js';
 import type {
   AnyStoreDefinition,
   ClientChannel,
@@ -303,36 +304,4 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   };
   registerInternals(app, { republish: () => host?.republish() });
   return app;
-}
-
-/**
- * Takes this app's own Web Lock, held until dispose (or the page goes away). `held` settles
- * once it is taken, or at once where there are no Web Locks.
- */
-function holdTabLock(app: string, clientId: string, runtime: Pick<AppRuntime, 'locks' | 'logger'>) {
-  const { locks } = runtime;
-  if (!locks) return undefined;
-  const name = `statesync:${app}:tab:${clientId}`;
-  let release = () => {};
-  const held = new Promise<void>((taken) => {
-    locks
-      .request(
-        name,
-        () =>
-          new Promise<void>((resolve) => {
-            release = resolve;
-            taken();
-          }),
-      )
-      .catch((error: unknown) => {
-        runtime.logger.warn('could not take the tab lock', { error });
-        taken();
-      });
-  });
-  return { name, held, release: () => release() };
-}
-
-function lockManager(share: SharedAppOptions['share']): LockManager | undefined {
-  if ('locks' in share && share.locks) return share.locks;
-  return (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
 }

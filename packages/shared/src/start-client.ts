@@ -17,6 +17,7 @@ import { RECOVER_MS, type StoreCopy, startSharedTab } from './shared-tab.js';
 import { openSharedWorker } from './shared-worker.js';
 import { CLAIM_MS, SILENCE_MS } from './tab-election.js';
 import { createTabHub } from './tab-hub.js';
+import { tabLockPrefix } from './tab-lock.js';
 import type {
   ClientConnector,
   ServerTransport,
@@ -263,7 +264,7 @@ function startTab(runtime: AppRuntime): Promise<void> {
       locks: runtime.locks,
       timers,
       logger,
-      tabLockPrefix: `statesync:${runtime.name}:tab:`,
+      tabLockPrefix: tabLockPrefix(runtime.name),
       copies: runtime.copies,
       ...(runtime.stored && { stored: runtime.stored }),
       lead(recovered, server) {
