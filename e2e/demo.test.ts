@@ -252,7 +252,6 @@ describe('the demo served by npm start', () => {
     try {
       // A browser without SharedWorker (as on Android): Auto picks SharedTab.
       await context.addInitScript(() => {
-        // biome-ignore lint/performance/noDelete: the test is about a browser without it
         delete (globalThis as { SharedWorker?: unknown }).SharedWorker;
       });
       const tabs = (await openTabs(context, server.url, 2)) as [Page, Page];

@@ -135,25 +135,28 @@ describe('@statesync/shared with a SharedWorker authority, in Chromium', () => {
     expect(worker.problems).toEqual([]);
   });
 
-  it('a worker script that does not load makes the page fall back to Local mode, with a warning', async () => {
+  it('a worker script that does not load makes the tabs fall back to SharedTab mode, with a warning', async () => {
     const { context, server } = suite;
     const a = await openTab(context, server, 'plain', { worker: MISSING_WORKER });
     expect(server.requests(MISSING_WORKER)).toBeGreaterThanOrEqual(1);
-    expect((await readView(a)).mode).toBe('Local');
-    const fallbacks = a.warnings.filter((text) => text.includes('falling back to Local mode'));
+    expect((await readView(a)).mode).toBe('SharedTab');
+    const fallbacks = a.warnings.filter((text) => text.includes('falling back to'));
     expect(fallbacks).toHaveLength(1);
     const warning = fallbacks[0];
+    expect(warning).toContain('falling back to SharedTab mode');
     expect(warning).toContain('[app=shared-e2e]');
     expect(warning).toContain(MISSING_WORKER);
 
-    // The app works on its own: same API, same read-your-writes.
+    // The tab leads: same API, same read-your-writes.
     expect(await increase(a, 2)).toMatchObject({ value: 2, mirror: { count: 2 }, shown: '2' });
-    expect((await a.page.evaluate(() => window.sharedPage.setNote('alone'))).value).toBe('alone');
-    // Nothing is shared in Local mode: a second such tab has a state of its own.
+    expect((await a.page.evaluate(() => window.sharedPage.setNote('elected'))).value).toBe(
+      'elected',
+    );
+    // A second such tab follows the first: the state is still shared.
     const b = await openTab(context, server, 'plain', { worker: MISSING_WORKER });
-    expect((await readView(b)).mode).toBe('Local');
-    expect((await increase(b)).value).toBe(1);
-    expect((await readView(a)).counter).toEqual({ count: 2 });
+    expect((await readView(b)).mode).toBe('SharedTab');
+    expect((await increase(b)).value).toBe(3);
+    await waitForCount(a, 3);
   });
 
   it('a React page and a Vue page on one authority render through their bindings', async () => {

@@ -7,7 +7,6 @@ import { todos } from '../model/todos.js';
 import workerURL from '../worker.ts?worker&url';
 import { serveSettings } from './serve-settings.js';
 
-
 export interface DemoApp {
   app: SharedApp;
   logger: Logger;

@@ -63,7 +63,6 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   const clientSetups = createRoleSetups<ClientChannel>('onClient', report);
   let host: ReturnType<typeof createAuthorityHost> | undefined;
   let client: SharedClient | undefined;
-  let clientReady = false;
   const cleanups: Unsubscribe[] = [];
   let disposing: Promise<void> | undefined;
 
@@ -166,11 +165,9 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       ...(tabLock && { lock: tabLock.name }),
     });
     client = next;
-    clientReady = false;
     for (const view of views.values()) view.attach(next);
     await next.connected;
     if (client !== next) return;
-    clientReady = true;
     setStatus({ connected: true });
     clientSetups.start(next.channel);
     await Promise.all([...views.values()].map((view) => view.started()));
