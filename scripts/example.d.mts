@@ -5,8 +5,13 @@ export interface ExampleManifest {
   server?: boolean;
   /** Files bundled with esbuild, relative to the example; `src/main.ts` is served as `/main.js`. */
   entries?: string[];
-  /** URL path → file of the example, served as is. */
+  /** URL path → file of the example, served as is (or written there, for an `extension`). */
   files?: Record<string, string>;
+  /**
+   * A browser extension: built into a folder with `buildExample` and loaded by the browser as
+   * an unpacked extension, not served.
+   */
+  extension?: boolean;
 }
 
 export interface ExampleSummary {
@@ -22,6 +27,18 @@ export interface ExampleServer {
   port: number;
   /** Stops listening and drops open connections. Idempotent. */
   close(): Promise<void>;
+}
+
+export interface BuildExampleOptions {
+  /** The folder to build into; it is emptied first. @default examples/<name>/dist */
+  outdir?: string;
+}
+
+export interface BuiltExample {
+  /** The absolute path of the unpacked extension's folder. */
+  dir: string;
+  /** The files written there, relative to `dir`, sorted. */
+  files: string[];
 }
 
 export interface StartExampleOptions {
@@ -42,3 +59,13 @@ export declare function startExample(
   name: string,
   options?: StartExampleOptions,
 ): Promise<ExampleServer>;
+
+/**
+ * Bundles the extension example `name` against the built packages and writes it, with its
+ * manifest and pages, into a folder to load unpacked. Rejects for an example that is not an
+ * extension. Does not build the packages: run `npm run build` first.
+ */
+export declare function buildExample(
+  name: string,
+  options?: BuildExampleOptions,
+): Promise<BuiltExample>;

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm run example -- <name>`: bundles one example of examples/ with esbuild, against the built
-// packages as an app's build would, and serves it on 127.0.0.1. Without a name, lists them.
-// `startExample` is also what e2e/examples.test.ts runs, so the tests see what users see.
+// packages as an app's build would, and serves it on 127.0.0.1 (or, for a browser extension,
+// writes it to examples/<name>/dist/ to be loaded unpacked). Without a name, lists them.
+// `startExample` and `buildExample` are also what e2e/examples.test.ts runs, so the tests see
+// what users see.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -15,7 +17,8 @@ const examplesDir = join(root, 'examples');
 
 /**
  * How each example is served. `entries` are bundled, each to `/<its name>.js`; `files` maps
- * URLs to files of the example. Examples not listed here are source-only.
+ * URLs to files of the example. An `extension` is written to a folder instead, each URL a file
+ * of it. Examples not listed here are source-only.
  * @type {Record<string, import('./example.d.mts').ExampleManifest>}
  */
 export const EXAMPLES = {
@@ -50,6 +53,18 @@ export const EXAMPLES = {
   electron: {
     summary: 'main process, preload and renderer of an Electron app (source only)',
   },
+  'browser-extension': {
+    summary:
+      'a Manifest V3 extension: the background runs a reading list, popup and options show it',
+    entries: ['src/background.ts', 'src/popup.ts', 'src/options.ts'],
+    files: {
+      '/manifest.json': 'manifest.json',
+      '/popup.html': 'popup.html',
+      '/options.html': 'options.html',
+      '/styles.css': 'styles.css',
+    },
+    extension: true,
+  },
 };
 
 const CONTENT_TYPES = {
@@ -57,6 +72,7 @@ const CONTENT_TYPES = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
 };
 
 /** @type {import('./example.d.mts').listExamples} */
@@ -85,14 +101,36 @@ export async function startExample(name, { port = 0 } = {}) {
     const log = (message, details) => console.log(`[${name}] ${message}`, details ?? '');
     return startDemoServer({ port, log });
   }
-  if (!manifest?.entries) throw new Error(`example "${name}" has nothing to serve`);
+  if (!manifest?.entries || manifest.extension) {
+    throw new Error(`example "${name}" has nothing to serve`);
+  }
+  return serve(await assetsOf(name, manifest), port);
+}
+
+/** @type {import('./example.d.mts').buildExample} */
+export async function buildExample(name, { outdir } = {}) {
+  const manifest = EXAMPLES[name];
+  if (!manifest?.extension || !manifest.entries) {
+    throw new Error(`example "${name}" is not an extension to build`);
+  }
+  const assets = await assetsOf(name, manifest);
+  const dir = resolve(outdir ?? join(examplesDir, name, 'dist'));
+  // A fresh folder: no file of an earlier build is left for the browser to load.
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  for (const [url, asset] of assets) await writeFile(join(dir, url.slice(1)), asset.body);
+  return { dir, files: [...assets.keys()].map((url) => url.slice(1)).sort() };
+}
+
+/** The bundled entries and the listed files of an example, by URL. */
+async function assetsOf(name, manifest) {
   const dir = join(examplesDir, name);
-  const assets = await bundle(dir, manifest.entries);
+  const assets = await bundle(dir, manifest.entries ?? []);
   for (const [url, file] of Object.entries(manifest.files ?? {})) {
     const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
     assets.set(url, { type, body: await readFile(join(dir, file)) });
   }
-  return serve(assets, port);
+  return assets;
 }
 
 /** Bundles the entries in memory: `src/main.ts` becomes `/main.js` (and `/main.js.map`). */
@@ -202,6 +240,16 @@ async function main(name) {
     return;
   }
   ensureBuilt();
+  if (EXAMPLES[name]?.extension) {
+    const { dir } = await buildExample(name);
+    console.log(`statesync examples: ${name} built into ${relative(process.cwd(), dir) || '.'}`);
+    console.log(
+      'Load it in Chromium, Chrome or Edge: open chrome://extensions, turn on Developer mode, ' +
+        'click "Load unpacked" and choose that folder. Nothing is served.',
+    );
+    console.log(`What to try: examples/${name}/README.md.`);
+    return;
+  }
   const wanted = process.env.PORT ? Number.parseInt(process.env.PORT, 10) : 0;
   let server;
   try {
