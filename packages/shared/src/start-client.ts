@@ -62,7 +62,7 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
     if (share.type !== 'SharedWorker') runtime.setStatus({ mode: share.type, role: 'client' });
     if (share.transport) return linkOnce(runtime, share.transport);
     if (share.connector) return connectVia(runtime, share.connector);
-    if (share.type === 'ServiceWorker' && !navigator.serviceWorker) {
+    if (share.type === 'ServiceWorker' && !globalThis.navigator?.serviceWorker) {
       return fallBack(runtime, 'SharedWorker', 'service workers are not available here');
     }
     if (share.type !== 'SharedWorker') {
