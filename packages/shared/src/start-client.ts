@@ -66,7 +66,14 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
       return fallBack(runtime, 'SharedWorker', 'service workers are not available here');
     }
     if (share.type !== 'SharedWorker') {
-      const link = clientLinkFor(share, runtime.logger);
+      let link: ReturnType<typeof clientLinkFor>;
+      try {
+        link = clientLinkFor(share, runtime.logger);
+      } catch (error) {
+        // A page without Worker runs its store logic itself; other modes have no stand-in.
+        if (share.type !== 'Worker') throw error;
+        return fallBack(runtime, 'SharedTab', (error as Error).message);
+      }
       return 'transport' in link
         ? linkOnce(runtime, link.transport)
         : connectVia(runtime, link.connector);
@@ -80,7 +87,10 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
   return startWorker(runtime, workerURL!, Worker);
 }
 
-/** The next mode down the ladder, after `reason` made the current one fail. */
+/**
+ * The next mode down the ladder, after `reason` made the current one fail: from a shared worker
+ * (`SharedWorker`, `ServiceWorker`) to `SharedTab` where tabs can talk, else to `Local`.
+ */
 function fallBack(runtime: AppRuntime, from: 'SharedWorker' | 'SharedTab', reason: string) {
   const tabs = from === 'SharedWorker' && typeof tabChannel(runtime) === 'function';
   runtime.logger.warn(`falling back to ${tabs ? 'SharedTab' : 'Local'} mode: ${reason}`, {

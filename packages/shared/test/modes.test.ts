@@ -41,6 +41,16 @@ describe('share.type', () => {
     expect(await spawn(app.store(counter), 'increase', [1])).toBe(1);
   });
 
+  it('a Worker page where there is no Worker runs its stores itself (Local), with a warning', async () => {
+    const { logger, warnings } = warningLogger();
+    const app = start({ name: 'w', port: 'client', type: 'Worker', workerURL: '/w.js' }, logger);
+    await app.ready;
+    expect(app.mode).toBe('Local');
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      'falling back to Local mode: Worker is not available here',
+    ]);
+  });
+
   it('Auto without a workerURL starts at SharedTab, silently', async () => {
     const { logger, warnings } = warningLogger();
     const app = start({ name: `auto-${Math.random()}`, type: 'Auto' }, logger);
