@@ -57,6 +57,8 @@ export function createMirrorLedger(): MirrorLedger {
   /** Commits the pending entries of `epoch` up to `revision`; the others wait or are stale. */
   const commit = (epoch: Epoch | undefined, revision: Revision) => {
     shown = revision;
+    // The common case, on every apply: no calls announced (any mode but SharedTab).
+    if (pending.length === 0) return;
     const waiting: typeof pending = [];
     for (const item of pending) {
       if (item.epoch !== epoch) continue;

@@ -176,7 +176,8 @@ function ledger(raw: Raw): void {
   if (!ok) fail(`${String(raw.type)} message: calls must be [id, revision, value] entries`);
 }
 
-function isRevision(value: unknown): boolean {
+/** Whether `value` is a canonical revision string. */
+export function isRevision(value: unknown): boolean {
   try {
     assertRevision(value, 'revision');
     return true;

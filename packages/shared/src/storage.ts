@@ -1,4 +1,5 @@
 import { type Logger, StateSyncError } from '@statesync/core';
+import { isRevision } from './parse-message.js';
 import type { Report } from './report.js';
 import type { ServerStore } from './server-store.js';
 import type { StoreCopy } from './shared-tab.js';
@@ -81,7 +82,7 @@ export function isStoreCopy(value: unknown): value is StoreCopy {
     typeof copy === 'object' &&
     copy !== null &&
     typeof copy.revision === 'string' &&
-    /^(0|[1-9]\d{0,19})$/.test(copy.revision) &&
+    isRevision(copy.revision) &&
     typeof copy.data === 'object' &&
     copy.data !== null &&
     Array.isArray(copy.calls)

@@ -126,6 +126,26 @@ describe('SharedTab mode without Web Locks', () => {
     expect(again.store(counter).getState()).toEqual({ count: 7 });
   });
 
+  it('a corrupt stored copy is reported and skipped: the leader starts from state()', async () => {
+    const name = `tab-test-${++appNumber}`;
+    const storage: SharedStorage = {
+      // Past the largest revision: not a store record, whatever else it holds.
+      get: () => ({ revision: '99999999999999999999', data: { count: 5 }, calls: [] }),
+      set: () => {},
+    };
+    const reports: string[] = [];
+    const app = createSharedApp({
+      stores: [counter],
+      share: { name, type: 'SharedTab', storage },
+      logger: quiet,
+      onError: ({ error, store }) => reports.push(`${store} ${error.code} ${error.reason}`),
+    });
+    apps.push(app);
+    await app.ready;
+    expect(app.store(counter).getState()).toEqual({ count: 0 });
+    expect(reports).toEqual(['counter storage corrupt']);
+  });
+
   it('a tab of another version is refused by the leader and falls back to Local, with a report', async () => {
     const { all } = tabs(1, { version: '1' });
     await all[0]!.ready;
