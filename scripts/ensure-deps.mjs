@@ -57,10 +57,12 @@ function ensureNodeModules() {
   if (lockedAt !== undefined) {
     log(`${reason}: running npm ci`);
     if (run(npm, ['ci', '--no-audit', '--no-fund'])) return;
-    // Usually a lock file that lags package.json (a new workspace, an edited range), or one
-    // resolved against a registry mirror that lacks other platforms' optional packages.
-    log('npm ci failed: falling back to npm install (commit the updated package-lock.json)');
-    if (!run(npm, ['install', '--no-audit', '--no-fund'])) fail('npm install failed too');
+    // Never fall back to `npm install`: it would rewrite the committed lockfile and hide the fault.
+    fail(
+      'npm ci failed, so nothing was installed. If it reported that package.json and ' +
+        'package-lock.json are out of sync, run `npm install` once and commit the updated ' +
+        'package-lock.json; otherwise read the npm error above (network, registry, disk).',
+    );
   } else {
     log(`${reason} and there is no package-lock.json: running npm install`);
     if (!run(npm, ['install', '--no-audit', '--no-fund'])) fail('npm install failed');
