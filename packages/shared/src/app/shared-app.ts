@@ -9,8 +9,6 @@ import {
   type Unsubscribe,
 } from '@statesync/core';
 import { createAuthorityHost } from '../authority/authority-host.js';
-import { findAction } from '../authority/run-action.js';
-import type { StoreStart } from '../authority/server-store.js';
 import { createStoreSaver } from '../authority/storage.js';
 import { createSharedClient, type SharedClient } from '../client/client.js';
 import { type ClientView, createClientView } from '../client/client-view.js';
@@ -20,7 +18,9 @@ import { checkOptions } from '../modes/check-options.js';
 import { serverTransportFor } from '../modes/mode-links.js';
 import { type AppRuntime, startClientMode } from '../modes/start-client.js';
 import { holdTabLock, lockManager } from '../modes/tab-lock.js';
+import { findAction } from '../store/define-store.js';
 import { createObservable } from '../store/observable.js';
+import type { StoreRecord } from '../store/store-record.js';
 import type {
   AnyStoreDefinition,
   ClientChannel,
@@ -31,6 +31,7 @@ import type {
   SharedAppStatus,
   StoreHandle,
 } from '../types.js';
+import { topicOf } from '../wire/names.js';
 import { createReporter } from '../wire/report.js';
 import { registerInternals } from './internals.js';
 import { createRoleSetups } from './role-setups.js';
@@ -68,7 +69,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
 
   const stopped = () => new StateSyncError('stopped', `app "${name}" was disposed`);
   const topics = () =>
-    new Map([...definitions.keys()].map((store) => [store, `${name}/${store}`] as const));
+    new Map([...definitions.keys()].map((store) => [store, topicOf(name, store)] as const));
 
   /** A call from this app's code: straight to the authority or the link when there is one. */
   const call = (definition: AnyStoreDefinition, action: string, args: readonly unknown[]) => {
@@ -121,7 +122,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     return view.handle;
   };
 
-  const startHost = (recovered?: ReadonlyMap<string, StoreStart>, shareLedger = false) => {
+  const startHost = (recovered?: ReadonlyMap<string, StoreRecord>, shareLedger = false) => {
     const started = createAuthorityHost({
       app: name,
       version,
@@ -210,7 +211,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   let ready: Promise<void>;
   if (role === 'server') {
     const server = serverTransportFor(share as ServerShareOptions, logger);
-    const serve = (recovered?: ReadonlyMap<string, StoreStart>, from = server) => {
+    const serve = (recovered?: ReadonlyMap<string, StoreRecord>, from = server) => {
       const started = startHost(recovered);
       for (const definition of options.stores) register(definition);
       cleanups.push(started.accept(from));

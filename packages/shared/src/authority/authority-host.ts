@@ -10,6 +10,7 @@ import {
   toStateSyncError,
   type Unsubscribe,
 } from '@statesync/core';
+import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, ServerChannel, ServerTransport } from '../types.js';
 import { createDirectChannel, type DirectChannel, serverChannel } from '../wire/direct-channel.js';
 import { checkHello, parseServerBound, type ServerBound } from '../wire/parse-message.js';
@@ -20,7 +21,7 @@ import type {
 } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';
 import { createDepartureWatcher, type LockWatcher } from './departures.js';
-import { createServerStore, type ServerStore, type StoreStart } from './server-store.js';
+import { createServerStore, type ServerStore } from './server-store.js';
 
 export interface AuthorityHostOptions {
   app: string;
@@ -32,7 +33,7 @@ export interface AuthorityHostOptions {
   /** The epoch of every store of this authority's life. @default a random id per store */
   epoch?: string;
   /** Where each store starts, when recovered (a new leader tab, a restarted worker). */
-  recovered?: ReadonlyMap<string, StoreStart>;
+  recovered?: ReadonlyMap<string, StoreRecord>;
   /**
    * Sends each change's calls with its invalidation and the whole ledger with snapshots, so
    * every mirror knows which calls its state holds (what a tab elected later recovers from).

@@ -1,8 +1,9 @@
 import { StateSyncError } from '@statesync/core';
 import type { SharedStorage } from '../types.js';
+import { DEFAULT_DATABASE } from '../wire/names.js';
 
 export interface IndexedDBStorageOptions {
-  /** The database. @default 'statesync' */
+  /** The database. @default 'statesync-shared' */
   database?: string;
   /** @default globalThis.indexedDB */
   indexedDB?: IDBFactory;
@@ -17,7 +18,7 @@ const STORE = 'stores';
 export function createIndexedDBStorage(options: IndexedDBStorageOptions = {}): SharedStorage {
   const factory = options.indexedDB ?? globalThis.indexedDB;
   if (!factory) throw new StateSyncError('invalid_option', 'IndexedDB is not available here');
-  const name = options.database ?? 'statesync';
+  const name = options.database ?? DEFAULT_DATABASE;
   let opened: Promise<IDBDatabase> | undefined;
 
   const open = () => {

@@ -1,5 +1,6 @@
 import { assertCloneable, type PatchOp, StateSyncError } from '@statesync/core';
 import { create, current, isDraft } from 'mutative';
+import { findAction } from '../store/define-store.js';
 import type { AnyStoreDefinition } from '../types.js';
 
 export interface ActionOutcome<S> {
@@ -9,18 +10,6 @@ export interface ActionOutcome<S> {
   ops: PatchOp[];
   /** What the action returned, detached from the draft. */
   value: unknown;
-}
-
-/** The action `name` of a definition: own properties only, so `toString` is no action. */
-export function findAction(
-  definition: AnyStoreDefinition,
-  name: unknown,
-): ((draft: unknown, ...args: unknown[]) => unknown) | undefined {
-  if (typeof name !== 'string' || !Object.hasOwn(definition.actions, name)) return undefined;
-  const action = definition.actions[name];
-  return typeof action === 'function'
-    ? (action as (draft: unknown, ...args: unknown[]) => unknown)
-    : undefined;
 }
 
 /**

@@ -9,9 +9,12 @@ import {
   StateSyncError,
   type SyncStatus,
 } from '@statesync/core';
-import { type CallLedger, createCallLedger, type LedgerEntry } from '../store/ledger.js';
+import { type CallLedger, createCallLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';
+import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, StoreHandle } from '../types.js';
+import { topicOf } from '../wire/names.js';
+import type { LedgerEntry } from '../wire/protocol.js';
 import { runAction } from './run-action.js';
 
 /** One store on the authority: its core authority, the batch of changes not yet sent. */
@@ -40,13 +43,6 @@ export interface ServerStore {
   flush(): { message: InvalidateMessage; calls: LedgerEntry[] } | undefined;
 }
 
-/** Where a store starts: recovered from another tab or from storage instead of `state()`. */
-export interface StoreStart {
-  data: object;
-  revision: Revision;
-  calls: readonly LedgerEntry[];
-}
-
 interface Batch {
   base: Revision | undefined;
   ops: PatchOp[];
@@ -57,15 +53,12 @@ interface Batch {
   calls: LedgerEntry[];
 }
 
-/** Topic of a store: `<app>/<store>`. */
-export const topicOf = (app: string, store: string) => `${app}/${store}`;
-
 export function createServerStore(
   definition: AnyStoreDefinition,
   app: string,
   logger: Logger,
   onChange: () => void,
-  start?: StoreStart,
+  start?: StoreRecord,
   epoch?: string,
 ): ServerStore {
   const data = start?.data ?? definition.state();

@@ -1,7 +1,6 @@
 import { type Logger, StateSyncError } from '@statesync/core';
-import type { StoreCopy } from '../modes/shared-tab.js';
+import { isStoreRecord, type StoreRecord } from '../store/store-record.js';
 import type { SharedStorage } from '../types.js';
-import { isRevision } from '../wire/parse-message.js';
 import type { Report } from '../wire/report.js';
 import type { ServerStore } from './server-store.js';
 
@@ -9,7 +8,7 @@ import type { ServerStore } from './server-store.js';
 export interface StoreSaver {
   save(store: ServerStore): void;
   /** The stored copies of these topics, by store name; a corrupt record is reported and skipped. */
-  load(stores: ReadonlyMap<string, string>): Promise<Record<string, StoreCopy>>;
+  load(stores: ReadonlyMap<string, string>): Promise<Record<string, StoreRecord>>;
 }
 
 export function createStoreSaver(
@@ -24,7 +23,7 @@ export function createStoreSaver(
     writing.add(store);
     try {
       const { revision, data } = store.authority.getSnapshot();
-      const copy: StoreCopy = { revision, data, calls: store.ledger.entries() };
+      const copy: StoreRecord = { revision, data, calls: store.ledger.entries() };
       await storage.set(store.topic, copy);
     } catch (thrown) {
       // The state lives on in the authority; the next change tries again.
@@ -45,7 +44,7 @@ export function createStoreSaver(
       else void write(store);
     },
     async load(stores) {
-      const copies: Record<string, StoreCopy> = {};
+      const copies: Record<string, StoreRecord> = {};
       for (const [name, topic] of stores) {
         let value: unknown;
         try {
@@ -59,7 +58,7 @@ export function createStoreSaver(
           continue;
         }
         if (value === undefined || value === null) continue;
-        if (isStoreCopy(value)) {
+        if (isStoreRecord(value)) {
           copies[name] = value;
           continue;
         }
@@ -73,18 +72,4 @@ export function createStoreSaver(
     },
   };
   return saver;
-}
-
-/** A stored or received copy of a store, checked before it may become the truth. */
-export function isStoreCopy(value: unknown): value is StoreCopy {
-  const copy = value as Partial<StoreCopy> | null;
-  return (
-    typeof copy === 'object' &&
-    copy !== null &&
-    typeof copy.revision === 'string' &&
-    isRevision(copy.revision) &&
-    typeof copy.data === 'object' &&
-    copy.data !== null &&
-    Array.isArray(copy.calls)
-  );
 }

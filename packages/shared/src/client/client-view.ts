@@ -1,6 +1,6 @@
 import type { Logger, SyncStatus, Unsubscribe } from '@statesync/core';
-import type { StoreCopy } from '../modes/shared-tab.js';
 import { createObservable } from '../store/observable.js';
+import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, StoreHandle } from '../types.js';
 import type { SharedClient } from './client.js';
 import { createMirror } from './mirror.js';
@@ -15,7 +15,7 @@ export interface ClientView {
   /** Syncs the mirror over `client` from now on. */
   attach(client: SharedClient): void;
   /** The mirror, its revision and its ledger; undefined before its first sync. */
-  copy(): StoreCopy | undefined;
+  copy(): StoreRecord | undefined;
   /** Settles with the first sync over the client attached last. */
   started(): Promise<void>;
   detach(): void;

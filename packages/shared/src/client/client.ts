@@ -15,10 +15,10 @@ import {
   toStateSyncError,
   type Unsubscribe,
 } from '@statesync/core';
-import { findAction } from '../authority/run-action.js';
-import { topicOf } from '../authority/server-store.js';
+import { findAction } from '../store/define-store.js';
 import type { AnyStoreDefinition, ClientChannel } from '../types.js';
 import { createDirectChannel } from '../wire/direct-channel.js';
+import { topicOf } from '../wire/names.js';
 import { type ClientBound, parseClientBound } from '../wire/parse-message.js';
 import type { WireMessage } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';

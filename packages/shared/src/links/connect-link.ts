@@ -13,12 +13,10 @@ import {
   StateSyncError,
   type Transport,
 } from '@statesync/core';
+import { DEFAULT_LINK_NAME, linkLock } from '../wire/names.js';
 
 /** Marks a connect message among everything else posted to a window. */
 export const CONNECT = 'statesync:connect';
-
-/** The name both sides use unless told otherwise. */
-export const DEFAULT_LINK_NAME = 'statesync';
 
 /** The first and only message a page posts to the window or worker; its port travels with it. */
 export interface ConnectMessage {
@@ -142,7 +140,7 @@ export function openLink(
   if (!locks) {
     connect();
   } else {
-    const lock = `statesync:link:${randomId()}`;
+    const lock = linkLock(randomId());
     const held = () =>
       new Promise<void>((resolve) => {
         if (closed) return resolve();

@@ -7,6 +7,7 @@ import {
   type Unsubscribe,
 } from '@statesync/core';
 import type { ClientConnector, ServerTransport } from '../types.js';
+import { DEFAULT_LINK_NAME } from '../wire/names.js';
 import {
   createRuntimePortTransport,
   type RuntimeLike,
@@ -28,8 +29,6 @@ export type ExtensionServerOptions = ExtensionTransportOptions<
 export type ExtensionClientOptions = ExtensionTransportOptions<
   Pick<RuntimeLike, 'connect' | 'lastError'>
 >;
-
-const DEFAULT_PORT_NAME = 'statesync';
 
 function resolveRuntime<R>(runtime: R | undefined, need: 'onConnect' | 'connect'): R {
   const found =
@@ -54,7 +53,7 @@ export function createExtensionServerTransport(
   options: ExtensionServerOptions = {},
 ): ServerTransport {
   const runtime = resolveRuntime(options.runtime, 'onConnect');
-  const portName = options.portName ?? DEFAULT_PORT_NAME;
+  const portName = options.portName ?? DEFAULT_LINK_NAME;
   const logger = options.logger ?? noopLogger;
   return {
     accept(onConnection): Unsubscribe {
@@ -81,7 +80,7 @@ function openPort(
   onGone: (reason: string) => void,
   runtime: Pick<RuntimeLike, 'connect' | 'lastError'>,
 ): Transport {
-  const name = options.portName ?? DEFAULT_PORT_NAME;
+  const name = options.portName ?? DEFAULT_LINK_NAME;
   let port: RuntimePortLike;
   try {
     port = runtime.connect({ name });

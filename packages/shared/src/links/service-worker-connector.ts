@@ -7,9 +7,9 @@ import {
   type Unsubscribe,
 } from '@statesync/core';
 import type { ClientConnector } from '../types.js';
+import { DEFAULT_LINK_NAME } from '../wire/names.js';
 import {
   cloneFailure,
-  DEFAULT_CHANNEL,
   isEnvelope,
   type ServiceWorkerEnvelope,
 } from './service-worker-transport.js';
@@ -70,7 +70,7 @@ export function createServiceWorkerConnector(
   if (!container || typeof container.addEventListener !== 'function') {
     throw new StateSyncError('invalid_option', 'service workers are not available here');
   }
-  const channel = options.channel ?? DEFAULT_CHANNEL;
+  const channel = options.channel ?? DEFAULT_LINK_NAME;
   const logger = options.logger ?? noopLogger;
   let registered: Promise<unknown> | undefined;
 

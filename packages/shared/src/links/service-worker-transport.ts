@@ -7,6 +7,7 @@ import {
   type Unsubscribe,
 } from '@statesync/core';
 import type { ServerTransport } from '../types.js';
+import { DEFAULT_LINK_NAME } from '../wire/names.js';
 
 /**
  * A service worker is stopped by the browser when idle and started again by the next event,
@@ -25,8 +26,6 @@ export interface ServiceWorkerEnvelope {
   boot?: string;
   data?: unknown;
 }
-
-export const DEFAULT_CHANNEL = 'statesync';
 
 export function isEnvelope(value: unknown, channel: string): value is ServiceWorkerEnvelope {
   return (
@@ -111,7 +110,7 @@ export function createServiceWorkerServerTransport(
       'no service worker scope: run this inside a service worker or pass a scope',
     );
   }
-  const channel = options.channel ?? DEFAULT_CHANNEL;
+  const channel = options.channel ?? DEFAULT_LINK_NAME;
   const logger = options.logger ?? noopLogger;
   const boot = randomId();
   const post = (client: ClientLike, envelope: Omit<ServiceWorkerEnvelope, 'statesync' | 'boot'>) =>

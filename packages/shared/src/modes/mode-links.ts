@@ -20,9 +20,7 @@ import type {
   ServerShareOptions,
   ServerTransport,
 } from '../types.js';
-
-/** The name an app's links go by in modes that share a medium with other code. */
-const linkName = (app: string) => `statesync:${app}`;
+import { linkName } from '../wire/names.js';
 
 /** Where the authority of a `port: 'server'` app hears from its clients, by mode. */
 export function serverTransportFor(share: ServerShareOptions, logger: Logger): ServerTransport {

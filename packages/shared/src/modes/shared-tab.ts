@@ -6,19 +6,11 @@ import {
   type Unsubscribe,
   watchPageLifecycle,
 } from '@statesync/core';
-import type { StoreStart } from '../authority/server-store.js';
-import { isStoreCopy } from '../authority/storage.js';
 import type { TabHub } from '../links/tab-hub.js';
-import type { LedgerEntry } from '../store/ledger.js';
+import { isStoreRecord, type StoreRecord } from '../store/store-record.js';
 import type { ServerTransport } from '../types.js';
+import { leaderLock } from '../wire/names.js';
 import { startTabElection } from './tab-election.js';
-
-/** One store as a tab holds it: what a newly elected leader may recover from. */
-export interface StoreCopy {
-  revision: string;
-  data: object;
-  calls: LedgerEntry[];
-}
 
 /** How long a new leader waits for the other tabs' mirrors before it serves. */
 export const RECOVER_MS = 400;
@@ -32,11 +24,11 @@ export interface SharedTabOptions {
   /** The Web Lock every tab of the app holds for its life: `<prefix><tab id>`. */
   tabLockPrefix: string;
   /** This tab's copies of its stores, by store name. */
-  copies(): Record<string, StoreCopy>;
+  copies(): Record<string, StoreRecord>;
   /** The persisted copies, when the app persists its stores. */
-  stored?(): Promise<Record<string, StoreCopy>>;
+  stored?(): Promise<Record<string, StoreRecord>>;
   /** This tab was elected: serve `server` with stores recovered from the newest copies. */
-  lead(recovered: Map<string, StoreStart>, server: ServerTransport): void;
+  lead(recovered: Map<string, StoreRecord>, server: ServerTransport): void;
   /** Another tab leads: link to it. Settles once welcomed, or rejects when not. */
   follow(link: Transport): Promise<void>;
 }
@@ -77,15 +69,15 @@ export function startSharedTab(options: SharedTabOptions): Unsubscribe {
     return new Set(ids.filter((id) => id !== hub.id));
   };
 
-  const collectCopies = async (): Promise<Record<string, StoreCopy>[]> => {
+  const collectCopies = async (): Promise<Record<string, StoreRecord>[]> => {
     const expected = await liveTabs();
-    const replies = new Map<string, Record<string, StoreCopy>>();
+    const replies = new Map<string, Record<string, StoreRecord>>();
     await new Promise<void>((resolve) => {
       const complete = () => expected !== undefined && [...expected].every((id) => replies.has(id));
       const timer = timers.setTimeout(finish, RECOVER_MS);
       const off = hub.on('state', (body, from) => {
         if (typeof body === 'object' && body !== null) {
-          replies.set(from, body as Record<string, StoreCopy>);
+          replies.set(from, body as Record<string, StoreRecord>);
         }
         if (complete()) finish();
       });
@@ -130,7 +122,7 @@ export function startSharedTab(options: SharedTabOptions): Unsubscribe {
       if (!leading) hub.signal('state', options.copies(), from);
     }),
     startTabElection({
-      lock: `statesync:${options.app}:leader`,
+      lock: leaderLock(options.app),
       locks: options.locks,
       hub,
       timers,
@@ -151,11 +143,11 @@ export function startSharedTab(options: SharedTabOptions): Unsubscribe {
 }
 
 /** For every store, the copy with the highest revision (revisions go on across leaders). */
-function newest(copies: readonly Record<string, StoreCopy>[]): Map<string, StoreStart> {
-  const best = new Map<string, StoreStart>();
+function newest(copies: readonly Record<string, StoreRecord>[]): Map<string, StoreRecord> {
+  const best = new Map<string, StoreRecord>();
   for (const copy of copies) {
     for (const [name, candidate] of Object.entries(copy)) {
-      if (!isStoreCopy(candidate)) continue;
+      if (!isStoreRecord(candidate)) continue;
       const known = best.get(name);
       if (!known || compareRevisions(candidate.revision, known.revision) > 0) {
         best.set(name, candidate);

@@ -9,10 +9,10 @@ import {
   type Unsubscribe,
 } from '@statesync/core';
 import type { AuthorityHost } from '../authority/authority-host.js';
-import type { StoreStart } from '../authority/server-store.js';
 import { createLocalLink } from '../links/local-link.js';
 import { openSharedWorker } from '../links/shared-worker.js';
 import { createTabHub } from '../links/tab-hub.js';
+import type { StoreRecord } from '../store/store-record.js';
 import type {
   ClientConnector,
   ServerTransport,
@@ -20,11 +20,11 @@ import type {
   SharedAppStatus,
   SharedWorkerConstructor,
 } from '../types.js';
+import { linkName, tabLockPrefix } from '../wire/names.js';
 import type { Report } from '../wire/report.js';
 import { clientLinkFor } from './mode-links.js';
-import { RECOVER_MS, type StoreCopy, startSharedTab } from './shared-tab.js';
+import { RECOVER_MS, startSharedTab } from './shared-tab.js';
 import { CLAIM_MS, SILENCE_MS } from './tab-election.js';
-import { tabLockPrefix } from './tab-lock.js';
 
 /** What the client modes need of their app. */
 export interface AppRuntime {
@@ -42,11 +42,11 @@ export interface AppRuntime {
   /** Syncs the app over `transport` (see `createSharedApp`). */
   link(transport: Transport): Promise<void>;
   /** Becomes the authority, starting from `recovered`, serving `server` and this page. */
-  lead(recovered: ReadonlyMap<string, StoreStart>, server: ServerTransport): AuthorityHost;
+  lead(recovered: ReadonlyMap<string, StoreRecord>, server: ServerTransport): AuthorityHost;
   /** Becomes the authority of this page alone. */
   startHost(): AuthorityHost;
-  copies(): Record<string, StoreCopy>;
-  stored: (() => Promise<Record<string, StoreCopy>>) | undefined;
+  copies(): Record<string, StoreRecord>;
+  stored: (() => Promise<Record<string, StoreRecord>>) | undefined;
   onDispose(cleanup: Unsubscribe): void;
 }
 
@@ -220,7 +220,7 @@ function startTab(runtime: AppRuntime): Promise<void> {
   }
   runtime.setStatus({ mode: 'SharedTab', role: 'client' });
   const hub = createTabHub({
-    channel: `statesync:${runtime.name}`,
+    channel: linkName(runtime.name),
     id: runtime.clientId,
     logger,
     BroadcastChannel: Channel,

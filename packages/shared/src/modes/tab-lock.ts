@@ -1,8 +1,6 @@
+import type { Logger } from '@statesync/core';
 import type { SharedAppOptions } from '../types.js';
-import type { AppRuntime } from './start-client.js';
-
-/** The names of the locks the instances of app `app` hold for their lives start so. */
-export const tabLockPrefix = (app: string) => `statesync:${app}:tab:`;
+import { tabLockPrefix } from '../wire/names.js';
 
 /**
  * Takes this app's own Web Lock, held until dispose (or the page goes away). `held` settles
@@ -11,7 +9,7 @@ export const tabLockPrefix = (app: string) => `statesync:${app}:tab:`;
 export function holdTabLock(
   app: string,
   clientId: string,
-  runtime: Pick<AppRuntime, 'locks' | 'logger'>,
+  runtime: { locks: LockManager | undefined; logger: Logger },
 ) {
   const { locks } = runtime;
   if (!locks) return undefined;

@@ -1,6 +1,6 @@
 import { StateSyncError } from '@statesync/core';
 import type { Draft } from 'mutative';
-import type { StoreDefinition } from '../types.js';
+import type { AnyStoreDefinition, StoreDefinition } from '../types.js';
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -52,4 +52,16 @@ export function defineStore<
     }
   }
   return Object.freeze({ name, state, actions: Object.freeze({ ...actions }) });
+}
+
+/** The action `name` of a definition: own properties only, so `toString` is no action. */
+export function findAction(
+  definition: AnyStoreDefinition,
+  name: unknown,
+): ((draft: unknown, ...args: unknown[]) => unknown) | undefined {
+  if (typeof name !== 'string' || !Object.hasOwn(definition.actions, name)) return undefined;
+  const action = definition.actions[name];
+  return typeof action === 'function'
+    ? (action as (draft: unknown, ...args: unknown[]) => unknown)
+    : undefined;
 }

@@ -1,7 +1,5 @@
 import { compareRevisions, type Epoch, type Revision } from '@statesync/core';
-
-/** One call that changed a store: its id, the revision it made, and what it returned. */
-export type LedgerEntry = [id: string, revision: Revision, value: unknown];
+import type { LedgerEntry } from '../wire/protocol.js';
 
 /** How many calls per store are remembered: far more than can be in flight at a failover. */
 export const LEDGER_SIZE = 256;

@@ -7,11 +7,14 @@ import type {
   InvalidateMessage,
   Message,
   PROTOCOL_VERSION,
+  Revision,
   SnapshotMessage,
   Topic,
   WireError,
 } from '@statesync/core';
-import type { LedgerEntry } from '../store/ledger.js';
+
+/** One call that changed a store: its id, the revision it made, and what it returned. */
+export type LedgerEntry = [id: string, revision: Revision, value: unknown];
 
 interface Versioned {
   v: typeof PROTOCOL_VERSION;
