@@ -58,6 +58,7 @@ export type {
   ActionsOf,
   AnyStoreDefinition,
   AutoShareOptions,
+  BoundActions,
   ClientChannel,
   ClientConnector,
   ClientShareOptions,

@@ -57,6 +57,14 @@ export type ActionResult<D, K extends ActionName<D>> = ActionsOf<D>[K] extends (
   : never;
 
 /**
+ * A store's actions as methods: each takes the action's arguments (after the draft) and runs it
+ * on the authority exactly as `spawn(handle, name, args)` does, with the same guarantees.
+ */
+export type BoundActions<D> = {
+  readonly [K in ActionName<D>]: (...args: ActionArgs<D, K>) => Promise<ActionResult<D, K>>;
+};
+
+/**
  * A store as one app sees it: on a client, the mirror of the authority's state; on the
  * authority, the state itself. Its state is immutable: every change makes a new object, and
  * parts that did not change keep their identity, so selectors can compare by reference. This
@@ -68,6 +76,11 @@ export interface StoreHandle<D extends AnyStoreDefinition = AnyStoreDefinition>
   readonly definition: D;
   /** How far this copy is: its revision and epoch, syncing or synced, the last error. */
   readonly status: Subscribable<SyncStatus>;
+  /**
+   * The store's actions as methods: `await todos.actions.add('milk')` is
+   * `await spawn(todos, 'add', ['milk'])`.
+   */
+  readonly actions: BoundActions<D>;
 }
 
 /** Accepts client links on the authority's side, e.g. the ports of a SharedWorker's `connect` events. */

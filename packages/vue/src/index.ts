@@ -1,3 +1,4 @@
+export { type StoreWithActions, useSharedStore } from './use-shared-store.js';
 export { useStore } from './use-store.js';
 export {
   createVueSnapshotApplier,

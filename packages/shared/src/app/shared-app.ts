@@ -12,7 +12,6 @@ import { createAuthorityHost } from '../authority/authority-host.js';
 import { createStoreSaver } from '../authority/storage.js';
 import { createSharedClient, type SharedClient } from '../client/client.js';
 import { type ClientView, createClientView } from '../client/client-view.js';
-import { registerCaller } from '../client/spawn.js';
 import { holdConnections } from '../links/hold-connections.js';
 import { checkOptions } from '../modes/check-options.js';
 import { serverTransportFor } from '../modes/mode-links.js';
@@ -35,6 +34,7 @@ import { topicOf } from '../wire/names.js';
 import { createReporter } from '../wire/report.js';
 import { registerInternals } from './internals.js';
 import { createRoleSetups } from './role-setups.js';
+import { bindActions } from './store-handle.js';
 
 /**
  * Starts one side of a shared app: the authority (`port: 'server'`, inside the SharedWorker), a
@@ -108,18 +108,17 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     definitions.set(definition.name, definition);
     if (role === 'server') {
       const store = host!.addStore(definition);
-      registerCaller(store.handle, (action, args) => host!.call(definition.name, action, args));
-      return store.handle;
+      return bindActions(store.handle, (action, args) => host!.call(definition.name, action, args));
     }
     if (host) host.addStore(definition);
     let view = views.get(definition.name);
     if (!view) {
       view = createClientView(definition, logger);
-      registerCaller(view.handle, (action, args) => call(definition, action, args));
+      bindActions(view.handle, (action, args) => call(definition, action, args));
       views.set(definition.name, view);
       if (client) view.attach(client);
     }
-    return view.handle;
+    return view.handle as StoreHandle;
   };
 
   const startHost = (recovered?: ReadonlyMap<string, StoreRecord>, shareLedger = false) => {

@@ -23,7 +23,8 @@ export interface ServerStore {
   readonly topic: string;
   readonly authority: Authority<object>;
   /** The store as the authority's own code sees it. */
-  readonly handle: StoreHandle;
+  /** The handle without its bound actions, which the app adds (`app/store-handle.ts`). */
+  readonly handle: Omit<StoreHandle, 'actions'>;
   /** The calls that changed this store lately, newest last. */
   readonly ledger: CallLedger;
   /**

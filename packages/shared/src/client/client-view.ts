@@ -11,7 +11,8 @@ import { createMirror } from './mirror.js';
  * and whatever subscribed to it keeps listening.
  */
 export interface ClientView {
-  readonly handle: StoreHandle;
+  /** The handle without its bound actions, which the app adds (`app/store-handle.ts`). */
+  readonly handle: Omit<StoreHandle, 'actions'>;
   /** Syncs the mirror over `client` from now on. */
   attach(client: SharedClient): void;
   /** The mirror, its revision and its ledger; undefined before its first sync. */

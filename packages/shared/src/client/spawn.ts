@@ -7,7 +7,7 @@ import type {
   StoreHandle,
 } from '../types.js';
 
-type Caller = (action: string, args: readonly unknown[]) => Promise<unknown>;
+export type Caller = (action: string, args: readonly unknown[]) => Promise<unknown>;
 
 /**
  * How a handle's calls reach its authority: a hidden, non-enumerable property under a global
@@ -17,7 +17,7 @@ type Caller = (action: string, args: readonly unknown[]) => Promise<unknown>;
 const CALLER = Symbol.for('statesync.shared.caller');
 
 /** Makes `handle` usable with {@link spawn}. */
-export function registerCaller(handle: StoreHandle, caller: Caller): void {
+export function registerCaller(handle: object, caller: Caller): void {
   Object.defineProperty(handle, CALLER, { value: caller });
 }
 
