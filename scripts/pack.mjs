@@ -4,9 +4,9 @@
 // `npm install <path>/.cache/packs/statesync-shared-0.1.0.tgz ...`; create-statesync copies them
 // into the projects it creates when it runs from this clone. `packs.json` beside them maps each
 // package name to its file and version.
-// `--no-build` packs what is already built.
+// A package is built again only when its dist/ is missing or older than its sources.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,18 +39,42 @@ function run(args) {
   return result.stdout.toString();
 }
 
-/** Builds (unless `build` is false) and packs every package; returns the packs.json content. */
-export function packAll({ build = true, log = console.log } = {}) {
+/** The newest modification time under `path` (0 when it does not exist). */
+function newest(path) {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return Math.max(stats.mtimeMs, ...readdirSync(path).map((entry) => newest(join(path, entry))));
+}
+
+function isStale({ dir }) {
+  let built;
+  try {
+    built = statSync(join(dir, 'dist', 'index.js')).mtimeMs;
+  } catch {
+    return true;
+  }
+  return Math.max(newest(join(dir, 'src')), newest(join(dir, 'package.json'))) > built;
+}
+
+const workspaceArgs = (packages) => packages.flatMap((pkg) => ['-w', relative(root, pkg.dir)]);
+
+/** Builds the packages that are stale and packs every package; returns the packs.json content. */
+export function packAll({ log = console.log } = {}) {
   const packages = listPackages();
-  const workspaces = packages.flatMap((pkg) => ['-w', relative(root, pkg.dir)]);
-  if (build) {
-    log('[pack] building the packages');
-    run(['run', 'build', '--if-present', ...workspaces]);
+  const stale = packages.filter(isStale);
+  if (stale.length > 0) {
+    log(`[pack] building ${stale.map((pkg) => pkg.name).join(', ')}`);
+    run(['run', 'build', '--if-present', ...workspaceArgs(stale)]);
   }
   rmSync(PACKS_DIR, { recursive: true, force: true });
   mkdirSync(PACKS_DIR, { recursive: true });
   const packed = JSON.parse(
-    run(['pack', '--json', '--pack-destination', PACKS_DIR, ...workspaces]),
+    run(['pack', '--json', '--pack-destination', PACKS_DIR, ...workspaceArgs(packages)]),
   );
   const index = {};
   for (const entry of packed) {
@@ -62,7 +86,7 @@ export function packAll({ build = true, log = console.log } = {}) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
-    const index = packAll({ build: !process.argv.includes('--no-build') });
+    const index = packAll();
     for (const [name, { file }] of Object.entries(index)) console.log(`[pack] ${name}: ${file}`);
     console.log(
       `[pack] ${Object.keys(index).length} tarballs in ${relative(process.cwd(), PACKS_DIR) || '.'}`,
