@@ -1,3 +1,9 @@
+export {
+  type BindStoreOptions,
+  type BoundStore,
+  bindStore,
+  type ExternalStore,
+} from './app/bind-store.js';
 export { createSharedApp } from './app/shared-app.js';
 export {
   createIndexedDBStorage,

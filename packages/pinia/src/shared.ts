@@ -1,0 +1,1 @@
+export { type PiniaStoreLike, sharePiniaStore } from './share-pinia-store.js';

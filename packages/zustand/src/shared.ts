@@ -1,0 +1,1 @@
+export { shareZustandStore, type ZustandStoreApi } from './share-zustand-store.js';
