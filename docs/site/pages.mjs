@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 /** The guides, in reading order: docs/guide/<name>.md. */
 export const GUIDES = [
   'getting-started',
+  'recipes',
   'concepts',
   'multi-window',
   'writing-state',

@@ -61,7 +61,9 @@ export function TodoList({ store, meter, by, compact = false }: TodoListProps) {
           ) : (
             <h2 id={`${inputId}-title`}>To-dos</h2>
           )}
-          <p className="card-subtitle">React · one authority in a SharedWorker, actions by spawn</p>
+          <p className="card-subtitle">
+            React · one authority (a SharedWorker or an elected tab), actions by spawn
+          </p>
         </div>
         <fieldset className="filters">
           <legend className="visually-hidden">Show</legend>
