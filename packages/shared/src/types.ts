@@ -74,6 +74,12 @@ export interface StoreHandle<D extends AnyStoreDefinition = AnyStoreDefinition>
 export interface ServerTransport {
   /** Calls `onConnection` with a transport for every client that connects; returns stop. */
   accept(onConnection: (transport: Transport) => void): Unsubscribe;
+  /**
+   * What the links carry: structured clones (`postMessage`), or JSON (an extension's ports),
+   * which cannot carry cycles, typed arrays or class instances. The authority refuses changes
+   * and results its links cannot carry. @default 'structured-clone'
+   */
+  readonly medium?: 'structured-clone' | 'json';
 }
 
 /**

@@ -15,7 +15,7 @@ import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, StoreHandle } from '../types.js';
 import { topicOf } from '../wire/names.js';
 import type { LedgerEntry } from '../wire/protocol.js';
-import { runAction } from './run-action.js';
+import { type CarryCheck, runAction } from './run-action.js';
 
 /** One store on the authority: its core authority, the batch of changes not yet sent. */
 export interface ServerStore {
@@ -34,6 +34,7 @@ export interface ServerStore {
     action: string,
     args: readonly unknown[],
     callId?: string,
+    carry?: CarryCheck,
   ): { value: unknown; revision: Revision; epoch: string };
   /**
    * Ends the current batch: one invalidation for every change since the last flush (base of the
@@ -124,10 +125,10 @@ export function createServerStore(
       subscribe: state.subscribe,
       status: { getState: syncStatus.getState, subscribe: syncStatus.subscribe },
     },
-    run(action, args, callId) {
+    run(action, args, callId, carry) {
       const known = callId === undefined ? undefined : ledger.get(callId);
       if (known) return { value: known[2], revision: known[1], epoch: authority.getEpoch() };
-      const outcome = runAction(definition, authority.getData(), action, args);
+      const outcome = runAction(definition, authority.getData(), action, args, carry);
       if (outcome.ops.length > 0) {
         authority.set(outcome.state, { ops: outcome.ops });
         if (callId !== undefined) {

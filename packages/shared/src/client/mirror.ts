@@ -1,6 +1,13 @@
-import { applyPatch, type Logger, type SnapshotApplier, type Subscribable } from '@statesync/core';
+import {
+  applyPatch,
+  type Logger,
+  type SnapshotApplier,
+  StateSyncError,
+  type Subscribable,
+} from '@statesync/core';
 import { createMirrorLedger, type MirrorLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';
+import { dataProblem, kindOf } from '../store/store-record.js';
 
 /** A client's immutable copy of one store's state, written by the revision engine. */
 export interface Mirror<S> extends Subscribable<S> {
@@ -25,11 +32,16 @@ export function createMirror<S>(initial: S, logger: Logger): Mirror<S> {
     ledger,
     applier: {
       apply(snapshot) {
+        const problem = dataProblem(snapshot.data, kindOf(value.getState()));
+        if (problem !== undefined) throw new StateSyncError('protocol', `snapshot: ${problem}`);
         value.set(keepEqual(value.getState(), snapshot.data) as S);
         ledger.replaced(snapshot.epoch, snapshot.revision);
       },
       applyPatch(patch) {
-        value.set(applyPatch(value.getState(), patch.ops));
+        const next = applyPatch(value.getState(), patch.ops);
+        const problem = dataProblem(next, kindOf(value.getState()));
+        if (problem !== undefined) throw new StateSyncError('protocol', `delta: ${problem}`);
+        value.set(next);
         ledger.applied(patch.epoch, patch.revision);
       },
     },

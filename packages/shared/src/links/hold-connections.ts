@@ -45,6 +45,7 @@ export function holdConnections(server: ServerTransport): ServerTransport & { st
 
   return {
     stop,
+    ...(server.medium && { medium: server.medium }),
     accept(onConnection) {
       target = onConnection;
       for (const entry of held.splice(0)) onConnection(replaying(entry));

@@ -1,5 +1,5 @@
 import { type Logger, StateSyncError, type Transport, type Unsubscribe } from '@statesync/core';
-import { fromJsonSafe, toJsonSafe } from '../wire/json-safe.js';
+import { fromJsonSafe, toJsonSafe, undecodable } from '../wire/json-safe.js';
 
 /** An extension event such as `port.onMessage` or `runtime.onConnect`. */
 export interface ExtensionEventLike<L> {
@@ -64,8 +64,8 @@ export function createRuntimePortTransport(
     try {
       message = fromJsonSafe(raw);
     } catch (error) {
-      logger.warn('a message from an extension port could not be decoded', { error });
-      return;
+      // Handed on as such, so the listener reports it like any malformed message.
+      message = undecodable(error);
     }
     deliver(message);
   };
