@@ -25,9 +25,9 @@ export interface Connection {
   watching: AbortController;
   /** The client's Web Lock is seen held: its life is known from it, it is never probed. */
   vouched: boolean;
-  /** When it was last heard from, and when it was asked whether it is still there. */
+  /** When it was last heard from, and how often it was asked since whether it is there. */
   heardAt: number;
-  probedAt: number | undefined;
+  probes: number;
   /** Whether its subscriptions to topics of no store were refused once already. */
   refusedTopics: boolean;
 }
@@ -40,6 +40,8 @@ export const MAX_UNKNOWN_TOPICS = 32;
 
 /** The direct-channel name of the question a silent link is asked; clients answer any emit. */
 const PROBE = 'statesync:alive';
+/** How many questions a silent link is asked before it is dropped. */
+const PROBES = 3;
 
 export interface ConnectionsOptions {
   app: string;
@@ -64,7 +66,7 @@ export function createConnections(options: ConnectionsOptions) {
   const { app, version, logger, report, timers, silentMs } = options;
   const connections = new Set<Connection>();
   const watchDeparture = createDepartureWatcher(options.watchLock, logger);
-  let probes = 0;
+  let probeIds = 0;
   let sweptAt = timers.now();
 
   const drop = (connection: Connection) => {
@@ -99,30 +101,30 @@ export function createConnections(options: ConnectionsOptions) {
     }
   };
 
-  /** Asks links silent for `silentMs` whether they are there; drops those that stay silent. */
+  /**
+   * Asks links silent for `silentMs` whether they are there, again and again while they stay
+   * silent (a lossy medium may lose a question or its answer), and drops those still silent
+   * after twice that and {@link PROBES} questions. A link that never said hello is dropped
+   * after `silentMs`.
+   */
   const sweep = () => {
     const now = timers.now();
     if (now - sweptAt < silentMs / 4) return;
     sweptAt = now;
     for (const connection of [...connections]) {
-      if (connection.vouched || now - connection.heardAt < silentMs) continue;
-      if (connection.clientId !== undefined && connection.probedAt === undefined) {
-        connection.probedAt = now;
-        const probe = `probe-${++probes}`;
-        const message: WireMessage = {
-          v: PROTOCOL_VERSION,
-          type: 'emit',
-          id: probe,
-          name: PROBE,
-          payload: null,
-        };
-        trySend(connection, message);
-      } else if (connection.probedAt === undefined || now - connection.probedAt >= silentMs) {
+      const silent = now - connection.heardAt;
+      if (connection.vouched || silent < silentMs) continue;
+      const welcomed = connection.clientId !== undefined;
+      if (!welcomed || (connection.probes >= PROBES && silent >= 2 * silentMs)) {
         logger.info('dropping a client link that stopped answering', {
           clientId: connection.clientId,
         });
         drop(connection);
+        continue;
       }
+      connection.probes++;
+      const id = `probe-${++probeIds}`;
+      trySend(connection, { v: PROTOCOL_VERSION, type: 'emit', id, name: PROBE, payload: null });
     }
   };
 
@@ -143,13 +145,13 @@ export function createConnections(options: ConnectionsOptions) {
         watching: new AbortController(),
         vouched: false,
         heardAt: timers.now(),
-        probedAt: undefined,
+        probes: 0,
         refusedTopics: false,
       };
       connections.add(connection);
       connection.off = transport.subscribe((raw) => {
         connection.heardAt = timers.now();
-        connection.probedAt = undefined;
+        connection.probes = 0;
         try {
           options.receive(connection, raw);
         } catch (error) {
