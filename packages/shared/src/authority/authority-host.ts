@@ -54,7 +54,8 @@ export interface AuthorityHostOptions {
   watchLock?: LockWatcher;
   /**
    * A link that no held Web Lock vouches for and that is silent this long is asked whether it
-   * is still there, and dropped when it stays silent as long again. @default 30000
+   * is still there (a few times), and dropped once it has been silent twice as long.
+   * @default 30000
    */
   silentLinkMs?: number;
   /** Told after every flush that changed a store, e.g. to persist it. */
