@@ -1,16 +1,6 @@
+import type { EngineContext } from './engine-context.js';
 import { toStateSyncError } from './errors.js';
-import type { Report } from './reporter.js';
-import type { RevisionGate } from './revision-gate.js';
-import type {
-  Delta,
-  Epoch,
-  InvalidationEvent,
-  Logger,
-  PatchEnvelope,
-  Revision,
-  SnapshotApplier,
-  SnapshotEnvelope,
-} from './types.js';
+import type { Delta, InvalidationEvent, PatchEnvelope, SnapshotEnvelope } from './types.js';
 
 /**
  * What applying a snapshot came to:
@@ -35,23 +25,9 @@ export interface ApplyQueue<T> {
   drained(): Promise<void>;
 }
 
-export interface ApplyQueueOptions<T> {
-  applier: SnapshotApplier<T>;
-  gate: RevisionGate;
-  /** Moves local state to (revision, epoch): the gate and the status. */
-  commit(revision: Revision, epoch: Epoch | undefined): void;
-  /** Asks for a snapshot of at least (revision, epoch): the delta path's fallback. */
-  pull(revision: Revision, epoch: Epoch | undefined): void;
-  isStopped(): boolean;
-  report: Report;
-  logger: Logger;
-  /** False when nobody reads debug lines, so hot paths skip building them. */
-  debugging: boolean;
-}
-
 /** Every write into local state, snapshots and deltas alike. Applies never overlap. */
-export function createApplyQueue<T>(options: ApplyQueueOptions<T>): ApplyQueue<T> {
-  const { applier, gate, commit, pull, isStopped, report, logger, debugging } = options;
+export function createApplyQueue<T>(context: EngineContext<T>): ApplyQueue<T> {
+  const { applier, gate, commit, pull, isStopped, report, logger, debugging } = context;
   /** Set after a failed apply: the next snapshot is applied even at an equal revision. */
   let repair = false;
   let applyQueue: Promise<void> = Promise.resolve();

@@ -1,11 +1,12 @@
 import { createApplyQueue } from './apply-queue.js';
+import type { EngineContext } from './engine-context.js';
+import { createEngineReporter } from './engine-reporter.js';
 import { StateSyncError, toStateSyncError } from './errors.js';
 import { createFetchLoop } from './fetch-loop.js';
 import { createHydration } from './hydration.js';
 import { createInvalidationHandler } from './invalidation-handler.js';
 import { noopLogger } from './logger.js';
 import { watchPageLifecycle } from './page-lifecycle.js';
-import { createReporter } from './reporter.js';
 import { createRetryPolicy } from './retry.js';
 import { assertRevision } from './revision.js';
 import { createRevisionGate, type Mark } from './revision-gate.js';
@@ -144,48 +145,39 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
 
   const gate = createRevisionGate(initial);
   const status = createSyncStatus(initial, logger);
-  const report = createReporter({
-    topic,
-    logger,
-    onError: options.onError,
-    localRevision: () => gate.local()?.revision,
-  });
-  const commit = (revision: Revision, epoch: Epoch | undefined) => {
-    gate.commit(revision, epoch);
-    const at = timers.now();
-    // A delta can bring state up to date after a failed fetch.
-    status.applied(revision, gate.local()?.epoch, at, !fetches.isFetching() && isRunning());
-  };
-  const pull = (revision: Revision, epoch: Epoch | undefined) => {
-    gate.want(revision, epoch);
-    fetches.schedule();
-  };
-  const shared = { gate, commit, pull, isStopped, report, logger, debugging };
-  const applies = createApplyQueue({ ...shared, applier });
-  const fetches = createFetchLoop({
+  const report = createEngineReporter(topic, logger, options.onError, gate);
+  const context: EngineContext<T> = {
     topic,
     provider,
+    applier,
+    shouldRefresh: options.shouldRefresh,
     timeoutMs,
     timers,
     retry,
     throttling: options.throttling ?? DEFAULT_THROTTLING,
     gate,
-    applies,
     status,
     report,
     logger,
     debugging,
+    commit(revision, epoch) {
+      gate.commit(revision, epoch);
+      const at = timers.now();
+      // A delta can bring state up to date after a failed fetch.
+      status.applied(revision, gate.local()?.epoch, at, !fetches.isFetching() && isRunning());
+    },
+    pull(revision, epoch) {
+      gate.want(revision, epoch);
+      fetches.schedule();
+    },
     isStopped,
     isRunning,
-  });
-  const handleEvent = createInvalidationHandler({
-    ...shared,
-    topic,
-    shouldRefresh: options.shouldRefresh,
-    applier,
-    applyDelta: applies.applyDelta,
-  });
-  const hydration = createHydration(shared);
+  };
+  const { commit } = context;
+  const applies = createApplyQueue(context);
+  const fetches = createFetchLoop(context, applies);
+  const handleEvent = createInvalidationHandler(context, applies.applyDelta);
+  const hydration = createHydration(context);
 
   return {
     topic,

@@ -1,21 +1,10 @@
 import type { ApplyQueue, SnapshotOutcome } from './apply-queue.js';
+import type { EngineContext } from './engine-context.js';
 import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './errors.js';
 import { fetchRevision, fetchSnapshot } from './fetch-snapshot.js';
 import { createRefreshWaiters } from './refresh-waiters.js';
-import type { Report } from './reporter.js';
-import type { RetryPolicy } from './retry.js';
-import type { RevisionGate } from './revision-gate.js';
-import type { SyncStatusStore } from './sync-status.js';
 import { createThrottle } from './throttle.js';
-import type {
-  Logger,
-  Revision,
-  SnapshotProvider,
-  SyncErrorContext,
-  ThrottlingOptions,
-  Timers,
-  Topic,
-} from './types.js';
+import type { Revision, SyncErrorContext } from './types.js';
 
 /** Confirming pulls per fetch loop; see `confirms`. */
 const MAX_CONFIRMING_PULLS = 8;
@@ -35,24 +24,6 @@ export interface FetchLoop {
   stop(reason: StateSyncError): void;
 }
 
-export interface FetchLoopOptions<T> {
-  topic: Topic;
-  provider: SnapshotProvider<T>;
-  timeoutMs: number;
-  timers: Timers;
-  retry: RetryPolicy;
-  throttling: ThrottlingOptions;
-  gate: RevisionGate;
-  applies: ApplyQueue<T>;
-  status: SyncStatusStore;
-  report: Report;
-  logger: Logger;
-  /** False when nobody reads debug lines, so hot paths skip building them. */
-  debugging: boolean;
-  isStopped(): boolean;
-  isRunning(): boolean;
-}
-
 /** Failures a second attempt cannot cure: the same answer would fail the same way. */
 const FINAL_CODES = new Set<StateSyncErrorCode>([
   'protocol',
@@ -65,9 +36,9 @@ const FINAL_CODES = new Set<StateSyncErrorCode>([
  * Pulls snapshots: throttle → fetch with retry and timeout → stale check → apply, one fetch at a
  * time, with at most one more queued behind it however many events arrive meanwhile.
  */
-export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
-  const { topic, provider, timeoutMs, timers, retry, gate, applies, status, report } = options;
-  const { logger, debugging, isStopped, isRunning } = options;
+export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueue<T>): FetchLoop {
+  const { topic, provider, timeoutMs, timers, retry, gate, status, report } = context;
+  const { logger, debugging, isStopped, isRunning } = context;
   const waiters = createRefreshWaiters(gate);
   let fetchesStarted = 0;
   /** True from the start of a fetch until it and those queued behind it are done. */
@@ -249,7 +220,7 @@ export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
       // A trailing run whose announcements an earlier fetch already brought has nothing to do.
       if (gate.pending() || refreshWanted) fetchNow();
     },
-    options.throttling,
+    context.throttling,
     timers,
   );
 

@@ -35,6 +35,7 @@ export {
 } from './message-port-transport.js';
 export { watchPageLifecycle } from './page-lifecycle.js';
 export { applyPatch, applyPatchInPlace } from './patch.js';
+export { isPlainObject, isRecord } from './plain-object.js';
 export {
   type CallMessage,
   type InvalidateMessage,
@@ -47,6 +48,7 @@ export {
   type SnapshotMessage,
 } from './protocol.js';
 export { randomId } from './random.js';
+export { createReporter, type Reporter, type ReportLine } from './reporter.js';
 export {
   assertRevision,
   compareRevisions,
@@ -60,6 +62,7 @@ export {
   type StoreApplierOptions,
   type StoreBinding,
 } from './store-applier.js';
+export { createObservable, type Observable } from './subscribable.js';
 export { createThrottle, type Throttle } from './throttle.js';
 export { defaultTimers } from './timers.js';
 export {

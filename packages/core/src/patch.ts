@@ -1,11 +1,10 @@
 import { StateSyncError } from './errors.js';
+import { isForbiddenKey, isPlainObject } from './plain-object.js';
 import type { PatchOp } from './types.js';
 
 type Segment = string | number;
 type Container = Record<PropertyKey, unknown> | unknown[];
 
-// Never followed or written: they reach an object's prototype machinery.
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const INDEX = /^(0|[1-9][0-9]*)$/;
 const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
 
@@ -103,8 +102,7 @@ function applyOp(
         `path segment ${describe(segment)} is neither a string nor a non-negative integer`,
       );
     }
-    if (FORBIDDEN_KEYS.has(segment as string))
-      throw fail(`path segment "${segment}" is not allowed`);
+    if (isForbiddenKey(segment as string)) throw fail(`path segment "${segment}" is not allowed`);
   }
 
   if (path.length === 0) {
@@ -232,10 +230,7 @@ function shallowCopy(object: Record<PropertyKey, unknown>): Record<PropertyKey, 
 
 /** Arrays and plain objects: what JSON and structured clone produce, and all a patch may enter. */
 function isContainer(value: unknown): value is Container {
-  if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return true;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  return Array.isArray(value) || isPlainObject(value);
 }
 
 function typeName(value: unknown): string {

@@ -1,4 +1,5 @@
 import { StateSyncError } from './errors.js';
+import { isRecord } from './plain-object.js';
 import { assertRevision, compareRevisions } from './revision.js';
 import type {
   Delta,
@@ -9,10 +10,6 @@ import type {
 } from './types.js';
 
 const OPS = new Set(['add', 'replace', 'remove']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function fail(message: string): never {
   throw new StateSyncError('protocol', message);

@@ -1,4 +1,10 @@
-import { applyPatch, type Logger, type SnapshotApplier, type Subscribable } from '@statesync/core';
+import {
+  applyPatch,
+  isPlainObject,
+  type Logger,
+  type SnapshotApplier,
+  type Subscribable,
+} from '@statesync/core';
 import { createMirrorLedger, type MirrorLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';
 
@@ -51,7 +57,7 @@ export function keepEqual(previous: unknown, next: unknown): unknown {
     });
     return same ? previous : merged;
   }
-  if (isPlain(previous) && isPlain(next)) {
+  if (isPlainObject(previous) && isPlainObject(next)) {
     const previousKeys = Object.keys(previous);
     const nextKeys = Object.keys(next);
     let same = previousKeys.length === nextKeys.length;
@@ -75,10 +81,4 @@ export function keepEqual(previous: unknown, next: unknown): unknown {
     return same ? previous : merged;
   }
   return next;
-}
-
-function isPlain(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
