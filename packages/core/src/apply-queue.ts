@@ -1,3 +1,4 @@
+import { withDeadline } from './deadline.js';
 import type { EngineContext } from './engine-context.js';
 import { toStateSyncError } from './errors.js';
 import type { Delta, InvalidationEvent, PatchEnvelope, SnapshotEnvelope } from './types.js';
@@ -28,6 +29,7 @@ export interface ApplyQueue<T> {
 /** Every write into local state, snapshots and deltas alike. Applies never overlap. */
 export function createApplyQueue<T>(context: EngineContext<T>): ApplyQueue<T> {
   const { applier, gate, commit, pull, isStopped, report, logger, debugging } = context;
+  const { applyTimeoutMs, timers } = context;
   /** Set after a failed apply: the next snapshot is applied even at an equal revision. */
   let repair = false;
   let applyQueue: Promise<void> = Promise.resolve();
@@ -89,7 +91,11 @@ export function createApplyQueue<T>(context: EngineContext<T>): ApplyQueue<T> {
       throw applyFailed(snapshot, error);
     }
     if (!result || typeof result.then !== 'function') return snapshotApplied(snapshot, sameAsLocal);
-    return Promise.resolve(result).then(
+    return withDeadline(result, {
+      timeoutMs: applyTimeoutMs,
+      timers,
+      what: `apply() of revision ${snapshot.revision}`,
+    }).then(
       () => snapshotApplied(snapshot, sameAsLocal),
       (error: unknown) => {
         throw applyFailed(snapshot, error);
@@ -139,7 +145,11 @@ export function createApplyQueue<T>(context: EngineContext<T>): ApplyQueue<T> {
       return;
     }
     if (!result || typeof result.then !== 'function') return deltaApplied(event);
-    return result.then(
+    return withDeadline(result, {
+      timeoutMs: applyTimeoutMs,
+      timers,
+      what: `applyPatch() to revision ${event.revision}`,
+    }).then(
       () => deltaApplied(event),
       (error: unknown) => deltaFailed(event, error),
     );

@@ -34,8 +34,10 @@ export interface EngineContext<T> {
   /** Read on every event: whether events carrying a delta can be patched in. */
   readonly applier: SnapshotApplier<T>;
   readonly shouldRefresh: ((event: InvalidationEvent) => boolean) | undefined;
-  /** Per-attempt limit for user code the engine waits on. */
+  /** Per-attempt limit for `getSnapshot`/`getRevision`, and the limit for `subscribe`. */
   readonly timeoutMs: number;
+  /** Limit for each `apply`, `applyPatch` and `hydrate` that returns a promise. */
+  readonly applyTimeoutMs: number;
   readonly timers: Timers;
   readonly retry: RetryPolicy;
   readonly throttling: ThrottlingOptions;
@@ -51,4 +53,6 @@ export interface EngineContext<T> {
   pull(revision: Revision, epoch: Epoch | undefined): void;
   isStopped(): boolean;
   isRunning(): boolean;
+  /** Resolves, with the `stopped` error, when `stop()` is called: waits on user code end then. */
+  readonly stopped: Promise<StateSyncError>;
 }

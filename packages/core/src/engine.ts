@@ -1,4 +1,5 @@
 import { createApplyQueue } from './apply-queue.js';
+import { withDeadline } from './deadline.js';
 import type { EngineContext } from './engine-context.js';
 import { createEngineReporter } from './engine-reporter.js';
 import { StateSyncError, toStateSyncError } from './errors.js';
@@ -53,8 +54,17 @@ export interface RevisionSyncOptions<T> {
   throttling?: ThrottlingOptions;
   /** Retries failed fetches; `false` for a single attempt. @default { maxAttempts: 3 } */
   retry?: RetryOptions | false;
-  /** Per-attempt limit for `getSnapshot`; the provider's signal aborts when it passes. @default 30000 */
+  /**
+   * Per-attempt limit for `getSnapshot` (the provider's signal aborts when it passes) and
+   * `getRevision`, and the limit for `subscriber.subscribe`. @default 30000
+   */
   timeoutMs?: number;
+  /**
+   * Limit for each `apply`, `applyPatch` and `hydrate` of the applier that returns a promise.
+   * One that does not settle in time is reported as `timeout` and treated as failed, so later
+   * snapshots and `stop()` do not wait on it for ever. @default 10000
+   */
+  applyTimeoutMs?: number;
   /** The revision local state already holds, e.g. hydrated from storage. */
   initialRevision?: Revision;
   /** The epoch `initialRevision` belongs to. */
@@ -99,6 +109,13 @@ const DEFAULT_THROTTLING: ThrottlingOptions = { debounceMs: 16, leading: true, m
 /** Platform timers overflow past this and fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+function checkTimeout(ms: number, name: string): number {
+  if (!(ms > 0 && (ms <= MAX_TIMER_MS || ms === Number.POSITIVE_INFINITY))) {
+    throw new StateSyncError('invalid_option', `${name} must be in 1..${MAX_TIMER_MS} or Infinity`);
+  }
+  return ms;
+}
+
 /**
  * Composes the engine: the revision gate, the apply queue, the fetch loop, the invalidation
  * handler and hydration, around one lifecycle (`new` → `starting` → `running` → `stopped`).
@@ -113,13 +130,8 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   const debugging = logger !== noopLogger;
   const timers = options.timers ?? defaultTimers;
   const retry = createRetryPolicy(options.retry, options.random ?? Math.random);
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  if (!(timeoutMs > 0 && (timeoutMs <= MAX_TIMER_MS || timeoutMs === Number.POSITIVE_INFINITY))) {
-    throw new StateSyncError(
-      'invalid_option',
-      `timeoutMs must be in 1..${MAX_TIMER_MS} or Infinity`,
-    );
-  }
+  const timeoutMs = checkTimeout(options.timeoutMs ?? 30_000, 'timeoutMs');
+  const applyTimeoutMs = checkTimeout(options.applyTimeoutMs ?? 10_000, 'applyTimeoutMs');
 
   const { initialEpoch } = options;
   if (initialEpoch !== undefined && (typeof initialEpoch !== 'string' || initialEpoch === '')) {
@@ -142,6 +154,17 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   const isStopped = () => phase === 'stopped';
   const isRunning = () => phase === 'running';
   const stoppedError = () => new StateSyncError('stopped', `sync of "${topic}" was stopped`);
+  const callQuietly = (off: unknown) => {
+    try {
+      if (typeof off === 'function') off();
+    } catch (thrown) {
+      logger.warn('unsubscribe threw', { error: thrown });
+    }
+  };
+  let announceStop!: (reason: StateSyncError) => void;
+  const stopped = new Promise<StateSyncError>((resolve) => {
+    announceStop = resolve;
+  });
 
   const gate = createRevisionGate(initial);
   const status = createSyncStatus(initial, logger);
@@ -152,6 +175,7 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     applier,
     shouldRefresh: options.shouldRefresh,
     timeoutMs,
+    applyTimeoutMs,
     timers,
     retry,
     throttling: options.throttling ?? DEFAULT_THROTTLING,
@@ -172,6 +196,7 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     },
     isStopped,
     isRunning,
+    stopped,
   };
   const { commit } = context;
   const applies = createApplyQueue(context);
@@ -200,10 +225,24 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       startPromise = (async () => {
         if (applier.hydrate) await hydration.restore(applier.hydrate.bind(applier));
         if (isStopped()) return;
+        let subscribing: Promise<Unsubscribe>;
+        try {
+          subscribing = Promise.resolve(subscriber.subscribe(handleEvent));
+        } catch (thrown) {
+          subscribing = Promise.reject(thrown);
+        }
         let off: Unsubscribe;
         try {
-          off = await subscriber.subscribe(handleEvent);
+          off = await withDeadline(subscribing, {
+            timeoutMs,
+            timers,
+            what: `subscribing to "${topic}"`,
+            until: stopped,
+          });
         } catch (thrown) {
+          // A subscription that comes after all is ended at once: nobody else would end it.
+          subscribing.then(callQuietly, () => {});
+          if (isStopped()) return;
           const error = toStateSyncError(thrown, 'subscribe_failed', `subscribing to "${topic}"`);
           report('subscribe', error, {});
           if (phase === 'starting') {
@@ -248,15 +287,11 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     stop() {
       if (stopPromise) return stopPromise;
       phase = 'stopped';
-      fetches.stop(stoppedError());
+      const reason = stoppedError();
+      announceStop(reason);
+      fetches.stop(reason);
       stopPromise = (async () => {
-        for (const off of [unsubscribe, stopWatching, stopLifecycle]) {
-          try {
-            off?.();
-          } catch (thrown) {
-            logger.warn('unsubscribe threw', { error: thrown });
-          }
-        }
+        for (const off of [unsubscribe, stopWatching, stopLifecycle]) callQuietly(off);
         unsubscribe = stopWatching = stopLifecycle = undefined;
         await Promise.allSettled([fetches.settled(), applies.drained()]);
         status.idle();

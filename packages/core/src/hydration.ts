@@ -1,5 +1,6 @@
+import { withDeadline } from './deadline.js';
 import type { EngineContext } from './engine-context.js';
-import { toStateSyncError } from './errors.js';
+import { isStateSyncError, toStateSyncError } from './errors.js';
 import type { RevisionStamp } from './types.js';
 import { parseStamp } from './validate.js';
 
@@ -16,13 +17,19 @@ export function createHydration<T>(context: EngineContext<T>): Hydration {
   return {
     async restore(restore) {
       try {
-        const raw = await restore();
+        const raw = await withDeadline(restore(), {
+          timeoutMs: context.applyTimeoutMs,
+          timers: context.timers,
+          what: 'hydrate()',
+          until: context.stopped,
+        });
         if (raw === undefined || isStopped()) return;
         const stamp = parseStamp(raw, 'hydrate() result');
         if (!gate.isAhead(stamp.revision, stamp.epoch)) return;
         commit(stamp.revision, stamp.epoch);
         if (debugging) logger.debug('hydrated', { revision: stamp.revision });
       } catch (thrown) {
+        if (isStateSyncError(thrown, 'stopped')) return;
         report('start', toStateSyncError(thrown, 'apply_failed', 'hydrate() failed'), {});
       }
     },
