@@ -4,7 +4,7 @@ import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './err
 import { fetchRevision, fetchSnapshot } from './fetch-snapshot.js';
 import { createRefreshWaiters } from './refresh-waiters.js';
 import { createThrottle } from './throttle.js';
-import type { Revision, SyncErrorContext } from './types.js';
+import type { Epoch, Revision, SyncErrorContext } from './types.js';
 
 /** Confirming pulls per fetch loop; see `confirms`. */
 const MAX_CONFIRMING_PULLS = 8;
@@ -100,6 +100,25 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
       };
     });
 
+  /** True while the provider answers older revisions than local state holds (a lagging replica). */
+  let lagging = false;
+  /** Reports the first of a run of answers older than local state; the newer copy is kept. */
+  const noteLag = (revision: Revision, epoch: Epoch | undefined) => {
+    const behind = gate.isBehind(revision, epoch);
+    if (behind && !lagging) {
+      const held = gate.local()?.revision;
+      report(
+        'snapshot',
+        new StateSyncError(
+          'stale_snapshot',
+          `the provider answered revision ${revision}, older than the held ${held}; keeping the newer copy`,
+        ),
+        { snapshotRevision: revision },
+      );
+    }
+    lagging = behind;
+  };
+
   /** Follows up on what applying a snapshot came to. */
   const took = (outcome: SnapshotOutcome) => {
     if (outcome === 'overtaken') {
@@ -164,6 +183,7 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
               abortFetch = call.abort;
               const snapshot = await call.result;
               snapshotRevision = snapshot.revision;
+              noteLag(snapshot.revision, snapshot.epoch);
               stage = 'apply';
               const outcome = applies.applySnapshot(snapshot);
               took(typeof outcome === 'string' ? outcome : await outcome);
@@ -191,8 +211,9 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
         probe = false;
         if (isStopped()) return;
         if (error?.code === 'stale_snapshot') {
-          // Retries are spent: the authority does not serve the epochs those events named.
-          gate.dropOtherEpochs();
+          // Retries are spent: the authority does not serve what those events named (another
+          // epoch, or a forged revision of this one). Waiting for it would fail every later fetch.
+          gate.dropUnmet();
         }
         // A refresh() still below the revision it was promised pulls again, throttle or not.
         const refreshOwed = !error && waiters.owed(fetchNumber);

@@ -66,7 +66,8 @@ export function parseInvalidation(raw: unknown): InvalidationEvent {
 export function parseSnapshot<T>(raw: unknown): SnapshotEnvelope<T> {
   if (!isRecord(raw)) fail('snapshot must be an object with revision and data');
   const revision = assertRevision(raw.revision, 'snapshot.revision');
-  if (!('data' in raw)) fail('snapshot.data is missing');
+  // A key holding undefined is missing too: a message that lost its data on the way.
+  if (raw.data === undefined) fail('snapshot.data is missing');
   const snapshot: SnapshotEnvelope<T> = { revision, data: raw.data as T };
   const epoch = optionalString(raw.epoch, 'snapshot.epoch');
   if (epoch !== undefined) snapshot.epoch = epoch;
