@@ -63,6 +63,11 @@ export {
 export { createThrottle, type Throttle } from './throttle.js';
 export { defaultTimers } from './timers.js';
 export {
+  createTransportEnd,
+  type TransportEnd,
+  type TransportMedium,
+} from './transport-end.js';
+export {
   createTransportProvider,
   createTransportSubscriber,
   type ServeAuthorityOptions,
