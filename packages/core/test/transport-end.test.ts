@@ -75,7 +75,9 @@ describe('createTransportEnd', () => {
     const { end } = recordingEnd();
     const clone = thrown(() => end.transport.send({ data: { onChange: () => 1 } }));
     expect(isStateSyncError(clone, 'not_cloneable')).toBe(true);
-    expect((clone as Error).message).toMatch(/^message\.data\.onChange cannot be structured-cloned/);
+    expect((clone as Error).message).toMatch(
+      /^message\.data\.onChange cannot be structured-cloned/,
+    );
     const broken = new TypeError('the medium broke');
     const other = createTransportEnd({
       name: 'broken link',
@@ -109,7 +111,12 @@ describe('createTransportEnd', () => {
     end.transport.subscribe(() => end.transport.close());
     end.gone();
     expect(end.state()).toBe('closed');
-    expect(isStateSyncError(thrown(() => end.transport.send('x')), 'stopped')).toBe(true);
+    expect(
+      isStateSyncError(
+        thrown(() => end.transport.send('x')),
+        'stopped',
+      ),
+    ).toBe(true);
   });
 
   it('hears nothing more in a listener unsubscribed by an earlier listener of the same message', () => {
