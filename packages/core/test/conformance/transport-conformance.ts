@@ -22,8 +22,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 /** One medium under test, made fresh for every test. */
 export interface TransportUnderTest {
-  /** A new end of the medium: what one end sends reaches every other end. */
-  connect(): Transport;
+  /**
+   * A new end of the medium: what one end sends reaches every other end. May resolve later,
+   * for media where an end exists only once its peer answered (a service worker's links).
+   */
+  connect(): Transport | Promise<Transport>;
   /** How many ports are open on the medium; 0 once every end unsubscribed or closed. */
   openCount?(): number;
   /** Releases the medium after the test, once every end was closed. */
@@ -80,10 +83,16 @@ export function describeTransportConformance(
     let opened: Transport[];
     let markers = 0;
 
-    const connect = () => {
-      const end = medium.connect();
+    const connect = async () => {
+      const end = await medium.connect();
       opened.push(end);
       return end;
+    };
+    /** `count` ends, made one after the other. */
+    const connectEnds = async (count: number) => {
+      const ends: Transport[] = [];
+      for (let i = 0; i < count; i++) ends.push(await connect());
+      return ends as [Transport, Transport, Transport];
     };
 
     /** Waits, a macrotask at a time, until `condition` holds; fails after the timeout. */
@@ -121,7 +130,7 @@ export function describeTransportConformance(
     });
 
     it('delivers a message to every other end, never back to the sender', async () => {
-      const [a, b, c] = [connect(), connect(), connect()];
+      const [a, b, c] = await connectEnds(3);
       const [ra, rb, rc] = [recorder(), recorder(), recorder()];
       a.subscribe(ra.listener);
       b.subscribe(rb.listener);
@@ -136,7 +145,7 @@ export function describeTransportConformance(
     });
 
     it('delivers to every listener of an end', async () => {
-      const [a, b] = [connect(), connect()];
+      const [a, b] = await connectEnds(2);
       const [first, second] = [recorder(), recorder()];
       b.subscribe(first.listener);
       b.subscribe(second.listener);
@@ -147,7 +156,7 @@ export function describeTransportConformance(
     });
 
     it('keeps the order of each sender', async () => {
-      const [a, b, c] = [connect(), connect(), connect()];
+      const [a, b, c] = await connectEnds(3);
       const rb = recorder();
       b.subscribe(rb.listener);
       for (let i = 0; i < 50; i++) {
@@ -165,14 +174,14 @@ export function describeTransportConformance(
       expect(sequence('c')).toEqual(expected);
     });
 
-    it('does not throw when nobody listens', () => {
-      const a = connect();
-      connect();
+    it('does not throw when nobody listens', async () => {
+      const a = await connect();
+      await connect();
       expect(() => a.send({ alone: true })).not.toThrow();
     });
 
     it.runIf(clones)('gives receivers copies, taken at send time', async () => {
-      const [a, b, c] = [connect(), connect(), connect()];
+      const [a, b, c] = await connectEnds(3);
       const [rb, rc] = [recorder(), recorder()];
       b.subscribe(rb.listener);
       c.subscribe(rc.listener);
@@ -193,7 +202,7 @@ export function describeTransportConformance(
     it.runIf(clones)(
       'refuses an uncloneable message, naming where it is, and sends nothing',
       async () => {
-        const [a, b] = [connect(), connect()];
+        const [a, b] = await connectEnds(2);
         const rb = recorder();
         b.subscribe(rb.listener);
         let thrown: unknown;
@@ -210,7 +219,7 @@ export function describeTransportConformance(
     );
 
     it('stops delivering to a listener once unsubscribed, even a message already sent', async () => {
-      const [a, b] = [connect(), connect()];
+      const [a, b] = await connectEnds(2);
       const [gone, stays] = [recorder(), recorder()];
       const off = b.subscribe(gone.listener);
       b.subscribe(stays.listener);
@@ -223,7 +232,7 @@ export function describeTransportConformance(
     });
 
     it('makes a second unsubscribe call harmless', async () => {
-      const [a, b] = [connect(), connect()];
+      const [a, b] = await connectEnds(2);
       const [first, second] = [recorder(), recorder()];
       const off = b.subscribe(first.listener);
       b.subscribe(second.listener);
@@ -235,7 +244,7 @@ export function describeTransportConformance(
     });
 
     it('delivers nothing to an end closed after the send', async () => {
-      const [a, b, c] = [connect(), connect(), connect()];
+      const [a, b, c] = await connectEnds(3);
       const [rb, rc] = [recorder(), recorder()];
       b.subscribe(rb.listener);
       c.subscribe(rc.listener);
@@ -246,9 +255,9 @@ export function describeTransportConformance(
       expect(rc.messages()).toEqual([]);
     });
 
-    it('opens lazily and leaves nothing open after the last unsubscribe', ({ skip }) => {
+    it('opens lazily and leaves nothing open after the last unsubscribe', async ({ skip }) => {
       if (!medium.openCount) return skip('the transport cannot count open ports');
-      const [a, b] = [connect(), connect()];
+      const [a, b] = await connectEnds(2);
       expect(medium.openCount()).toBe(0);
       const offA = a.subscribe(() => {});
       const offB1 = b.subscribe(() => {});
@@ -261,9 +270,9 @@ export function describeTransportConformance(
       expect(medium.openCount()).toBe(0);
     });
 
-    it('leaves nothing open after close()', ({ skip }) => {
+    it('leaves nothing open after close()', async ({ skip }) => {
       if (!medium.openCount) return skip('the transport cannot count open ports');
-      const [a, b] = [connect(), connect()];
+      const [a, b] = await connectEnds(2);
       a.subscribe(() => {});
       b.subscribe(() => {});
       a.close();
@@ -271,19 +280,32 @@ export function describeTransportConformance(
       expect(medium.openCount()).toBe(0);
     });
 
-    it('throws a stopped error on send after close, and close is idempotent', async () => {
-      const [a, b, c] = [connect(), connect(), connect()];
+    it('throws a stopped error on send and subscribe after close, and close is idempotent', async () => {
+      const [a, b, c] = await connectEnds(3);
       const rc = recorder();
       c.subscribe(rc.listener);
       a.close();
       expect(() => a.close()).not.toThrow();
-      let thrown: unknown;
-      try {
-        a.send('ghost');
-      } catch (error) {
-        thrown = error;
-      }
-      expect(isStateSyncError(thrown, 'stopped')).toBe(true);
+      const thrownBy = (run: () => unknown) => {
+        try {
+          run();
+        } catch (error) {
+          return error;
+        }
+        return undefined;
+      };
+      expect(
+        isStateSyncError(
+          thrownBy(() => a.send('ghost')),
+          'stopped',
+        ),
+      ).toBe(true);
+      expect(
+        isStateSyncError(
+          thrownBy(() => a.subscribe(() => {})),
+          'stopped',
+        ),
+      ).toBe(true);
       // The other ends are unaffected.
       b.send('alive');
       await barrier(b, rc);
@@ -291,7 +313,7 @@ export function describeTransportConformance(
     });
 
     it('keeps delivering to other listeners when one throws', async () => {
-      const [a, b, c] = [connect(), connect(), connect()];
+      const [a, b, c] = await connectEnds(3);
       const [rb, rc] = [recorder(), recorder()];
       let throws = 0;
       b.subscribe(() => {
@@ -318,7 +340,7 @@ export function describeTransportConformance(
         epoch: 'e1',
         now: clock.now,
       });
-      const stopServing = serveAuthority(authority, connect());
+      const stopServing = serveAuthority(authority, await connect());
 
       const client = (end: Transport, patches: boolean) => {
         const mirror: { data: Doc | undefined; patched: number } = { data: undefined, patched: 0 };
@@ -351,8 +373,8 @@ export function describeTransportConformance(
         return { handle, mirror, errors };
       };
 
-      const b = client(connect(), true);
-      const c = client(connect(), false);
+      const b = client(await connect(), true);
+      const c = client(await connect(), false);
       await Promise.all([b.handle.start(), c.handle.start()]);
       expect(b.mirror.data).toEqual({ title: 'draft', tags: [] });
 
