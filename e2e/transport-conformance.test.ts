@@ -1,6 +1,7 @@
 // The one transport conformance suite (packages/core/test/conformance), run inside Chromium on
-// the media Node does not have: a page's service-worker links, and the browser's own
-// BroadcastChannel. The page runs the very cases vitest runs in Node and reports how each ended.
+// the media Node does not have: a page's links to a service worker, a dedicated worker, a
+// SharedWorker and a frame, and the browser's own BroadcastChannel. The page runs the very cases
+// vitest runs in Node and reports how each ended.
 import { describe, expect, it } from 'vitest';
 import type { CaseResult } from '../packages/core/test/conformance/suite-runner.js';
 import { startConformanceServer } from './fixtures/transport-conformance/server.js';
@@ -9,7 +10,7 @@ import { useBrowserSuite, waitFor } from './harness/index.js';
 describe('transport conformance in Chromium', () => {
   const suite = useBrowserSuite(startConformanceServer);
 
-  it('service-worker links and BroadcastChannel pass every case of the suite', async () => {
+  it('every browser medium passes every case of the suite', async () => {
     const page = await suite.context.newPage();
     await page.goto(suite.server.url);
     const results = await waitFor(() => page.evaluate(() => window.conformance), {
@@ -22,7 +23,15 @@ describe('transport conformance in Chromium', () => {
       results
         .filter((result) => result.name.includes(medium) && result.outcome === outcome)
         .map((result) => result.name.split(' > ').pop());
-    for (const medium of ['service worker links', 'BroadcastChannel (Chromium)']) {
+    const media = [
+      'service-worker links (Chromium)',
+      'dedicated worker links (Chromium)',
+      'SharedWorker ports (Chromium)',
+      'window links to a frame (Chromium)',
+      'BroadcastChannel (Chromium)',
+    ];
+    expect(results).toHaveLength(14 * media.length);
+    for (const medium of media) {
       expect(of(medium, 'failed'), JSON.stringify(results, null, 2)).toEqual([]);
       // Neither medium can count its open ports; every other case ran and passed.
       expect(of(medium, 'skipped')).toEqual([
