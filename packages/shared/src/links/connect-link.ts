@@ -225,7 +225,7 @@ export function createLinkServer(logger: Logger, locks: LockRequester | undefine
       const inner = createMessagePortTransport(port, { logger });
       const watching = new AbortController();
       const end: TransportEnd = createTransportEnd({
-        name: 'window link',
+        name: 'page link',
         logger,
         farewell: { ...BYE },
         post: (message) => inner.send(message),

@@ -73,8 +73,6 @@ export interface ServiceWorkerServerOptions {
   logger?: Logger;
 }
 
-const BYE = { v: PROTOCOL_VERSION, type: 'bye' };
-
 const isClient = (source: unknown): source is ClientLike =>
   typeof source === 'object' &&
   source !== null &&
@@ -121,7 +119,7 @@ export function createServiceWorkerServerTransport(
         const end = createTransportEnd<unknown>({
           name: 'page link',
           logger,
-          farewell: BYE,
+          farewell: { v: PROTOCOL_VERSION, type: 'bye' },
           post: (message) => post(client, { kind: 'message', link, data: message }),
           release(why) {
             links.delete(key);
