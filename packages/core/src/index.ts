@@ -38,6 +38,14 @@ export { watchPageLifecycle } from './page-lifecycle.js';
 export { applyPatch, applyPatchInPlace } from './patch.js';
 export { isPlainObject, isRecord } from './plain-object.js';
 export {
+  createPendingRequests,
+  type PendingRequests,
+  type PendingRequestsOptions,
+  type RequestOptions,
+  type RequestOutcome,
+  type TakenRequest,
+} from './pending-requests.js';
+export {
   type CallMessage,
   type InvalidateMessage,
   isProtocolMessage,
@@ -48,6 +56,7 @@ export {
   type ResultMessage,
   type SnapshotMessage,
 } from './protocol.js';
+export { createPullClient, type PullClient, type PullClientOptions } from './pull-client.js';
 export { randomId } from './random.js';
 export { createReporter, type Reporter, type ReportLine } from './reporter.js';
 export {
@@ -66,6 +75,11 @@ export {
 export { createObservable, type Observable } from './subscribable.js';
 export { createThrottle, type Throttle } from './throttle.js';
 export { defaultTimers } from './timers.js';
+export {
+  createTransportEnd,
+  type TransportEnd,
+  type TransportMedium,
+} from './transport-end.js';
 export {
   createTransportProvider,
   createTransportSubscriber,
