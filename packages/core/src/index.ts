@@ -36,7 +36,6 @@ export {
 } from './message-port-transport.js';
 export { watchPageLifecycle } from './page-lifecycle.js';
 export { applyPatch, applyPatchInPlace } from './patch.js';
-export { isPlainObject, isRecord } from './plain-object.js';
 export {
   createPendingRequests,
   type PendingRequests,
@@ -45,6 +44,7 @@ export {
   type RequestOutcome,
   type TakenRequest,
 } from './pending-requests.js';
+export { isPlainObject, isRecord } from './plain-object.js';
 export {
   type CallMessage,
   type InvalidateMessage,
