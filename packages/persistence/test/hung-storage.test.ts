@@ -37,7 +37,8 @@ function setup(faults: MemoryFaults, initial?: ReturnType<typeof record>) {
 }
 
 /** Settles `promise` while the clock moves in steps; bounded in steps. */
-async function settleWith<T>(clock: ReturnType<typeof createVirtualClock>, promise: Promise<T>) {
+async function settleWith<T>(clock: ReturnType<typeof createVirtualClock>, work: T | Promise<T>) {
+  const promise = Promise.resolve(work);
   let done = false;
   const result = promise.finally(() => {
     done = true;
