@@ -47,6 +47,7 @@ export function withDeadline<R>(
   });
 }
 
+/** A promise, or anything else with a `then` method (what `await` waits on). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === 'object' || typeof value === 'function') &&

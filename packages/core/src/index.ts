@@ -9,7 +9,7 @@ export {
   createBroadcastChannelTransport,
 } from './broadcast-channel-transport.js';
 export { assertCloneable } from './cloneable.js';
-export { type DeadlineOptions, withDeadline } from './deadline.js';
+export { type DeadlineOptions, isThenable, withDeadline } from './deadline.js';
 export { createRevisionSync, type RevisionSyncHandle, type RevisionSyncOptions } from './engine.js';
 export {
   deserializeError,
