@@ -61,6 +61,11 @@ export interface AuthorityHost {
   readonly channel: ServerChannel;
   /** Announces every store's current revision again, for clients that missed the last change. */
   republish(): void;
+  /**
+   * Sends a direct-channel message to the client `clientId` alone, after the changes of this
+   * task (its answer is ignored). False when no such client is connected.
+   */
+  notify(clientId: string, name: string, payload: unknown): boolean;
   dispose(): void;
 }
 
@@ -87,6 +92,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   const changed = new Set<ServerStore>();
   let flushQueued = false;
   let disposed = false;
+  let notices = 0;
 
   const drop = (connection: Connection) => {
     if (!connections.delete(connection)) return;
@@ -123,7 +129,8 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       if (!flushed) continue;
       const message: LedgerInvalidateMessage = flushed.message;
       if (options.shareLedger && flushed.calls.length > 0) message.calls = flushed.calls;
-      options.onFlush?.(store);
+      // A state shown for time travel is not the truth: it is not kept.
+      if (!store.travelling) options.onFlush?.(store);
       for (const connection of connections) {
         // Filter on send: only clients that show this store hear of it.
         if (connection.clientId === undefined || !connection.topics.has(store.topic)) continue;
@@ -204,7 +211,12 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
           `store "${message.topic}" is not on the authority`,
         );
       }
-      const { value, revision, epoch } = store.run(message.action, message.args, message.id);
+      const { value, revision, epoch } = store.run(
+        message.action,
+        message.args,
+        message.id,
+        connection.clientId,
+      );
       reply = { v: PROTOCOL_VERSION, type: 'result', id: message.id, revision, epoch, value };
     } catch (error) {
       reply = {
@@ -301,6 +313,16 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   return {
     channel,
     getStore: (name) => stores.get(name),
+    notify(clientId, name, payload) {
+      for (const connection of connections) {
+        if (connection.clientId !== clientId) continue;
+        const id = `notice-${++notices}`;
+        connection.outbox.push({ v: PROTOCOL_VERSION, type: 'emit', id, name, payload });
+        schedule();
+        return true;
+      }
+      return false;
+    },
     republish() {
       for (const store of stores.values()) store.authority.publish();
     },
