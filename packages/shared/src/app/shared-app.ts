@@ -8,7 +8,7 @@ import {
   tagLogger,
   type Unsubscribe,
 } from '@statesync/core';
-import { createAuthorityHost } from '../authority/authority-host.js';
+import { type AuthorityHost, createAuthorityHost } from '../authority/authority-host.js';
 import { createStoreSaver } from '../authority/storage.js';
 import { createSharedClient, type SharedClient } from '../client/client.js';
 import { type ClientView, createClientView } from '../client/client-view.js';
@@ -62,7 +62,8 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   const views = new Map<string, ClientView>();
   const serverSetups = createRoleSetups<ServerChannel>('onServer', report);
   const clientSetups = createRoleSetups<ClientChannel>('onClient', report);
-  let host: ReturnType<typeof createAuthorityHost> | undefined;
+  const hostSetups = createRoleSetups<AuthorityHost>('onHost', report);
+  let host: AuthorityHost | undefined;
   let client: SharedClient | undefined;
   const cleanups: Unsubscribe[] = [];
   let disposing: Promise<void> | undefined;
@@ -137,6 +138,8 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     host = started;
     for (const definition of definitions.values()) started.addStore(definition);
     serverSetups.start(started.channel);
+    hostSetups.stop();
+    hostSetups.start(started);
     return started;
   };
 
@@ -288,6 +291,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       disposing ??= (async () => {
         clientSetups.stop();
         serverSetups.stop();
+        hostSetups.stop();
         for (const cleanup of cleanups) cleanup();
         for (const view of views.values()) view.detach();
         const leaving = client;
@@ -300,6 +304,12 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       return disposing;
     },
   };
-  registerInternals(app, { republish: () => host?.republish() });
+  registerInternals(app, {
+    republish: () => host?.republish(),
+    onHost: hostSetups.add,
+    stores: () => [...definitions.values()],
+    logger,
+    report,
+  });
   return app;
 }
