@@ -1,5 +1,5 @@
-import { StateSyncError } from '../errors.js';
 import type { Authority } from '../authority.js';
+import { StateSyncError } from '../errors.js';
 import type { InvalidationEvent, Revision, Unsubscribe } from '../types.js';
 import { createDevtoolsBridge, type DevtoolsTarget } from './devtools-bridge.js';
 import {

@@ -48,7 +48,11 @@ export interface DevtoolsBridge {
   /** The panel's history starts over at `state` of `revision`. */
   init(state: unknown, revision: Revision): void;
   /** One applied change: `action` (e.g. `{ type: 'add', args, patches }`) and the state after. */
-  record(action: { type: string }, state: unknown, revision: Revision): void;
+  record(
+    action: { type: string; [key: string]: unknown },
+    state: unknown,
+    revision: Revision,
+  ): void;
   /** Stops hearing the panel. Idempotent. */
   dispose(): void;
 }
@@ -182,7 +186,7 @@ export function createDevtoolsBridge(options: DevtoolsBridgeOptions): DevtoolsBr
     dispose() {
       if (disposed) return;
       disposed = true;
-      if (typeof stop === 'function') stop();
+      if (typeof stop === 'function') (stop as () => void)();
       else connection.unsubscribe?.();
     },
   };

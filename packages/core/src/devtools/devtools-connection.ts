@@ -21,7 +21,7 @@ export interface DevtoolsConnection {
   /** One action and the state after it; with `action` null, `state` is the lifted state. */
   send(action: unknown, state: unknown): void;
   /** Hears the panel's commands; returns a function that stops listening (where it does). */
-  subscribe(listener: (message: DevtoolsMessage) => void): (() => void) | undefined | void;
+  subscribe(listener: (message: DevtoolsMessage) => void): unknown;
   /** Stops every listener of this connection. */
   unsubscribe?(): void;
   /** Shows an error in the panel. */
