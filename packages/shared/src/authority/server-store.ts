@@ -65,6 +65,8 @@ export interface ServerStore {
   travel(data: object | undefined): void;
   /** Whether the state shown is a travelled one. */
   readonly travelling: boolean;
+  /** The live state, whether or not a travelled one is shown. */
+  readonly live: object;
   /**
    * Ends the current batch: one invalidation for every change since the last flush (base of the
    * first, revision of the last, the ops of all) and the calls that made it, or undefined when
@@ -169,6 +171,9 @@ export function createServerStore(
     },
     get travelling() {
       return live !== undefined;
+    },
+    get live() {
+      return live ?? authority.getData();
     },
     travel,
     observe(listener) {
