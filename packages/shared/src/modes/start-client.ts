@@ -93,9 +93,29 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
  */
 function fallBack(runtime: AppRuntime, from: 'SharedWorker' | 'SharedTab', reason: string) {
   const tabs = from === 'SharedWorker' && typeof tabChannel(runtime) === 'function';
-  runtime.logger.warn(`falling back to ${tabs ? 'SharedTab' : 'Local'} mode: ${reason}`, {
-    reason,
-  });
+  const mode = runtime.share.type === 'Auto' ? from : runtime.share.type;
+  if (runtime.share.strict) {
+    return Promise.reject(
+      new StateSyncError(
+        'invalid_option',
+        `${mode} mode failed (share.strict: no fallback): ${reason}`,
+        {
+          reason: 'fallback',
+        },
+      ),
+    );
+  }
+  const to = tabs ? 'SharedTab' : 'Local';
+  runtime.logger.warn(`falling back to ${to} mode: ${reason}`, { reason });
+  runtime.setStatus({ fallback: { from: mode, reason } });
+  const error = new StateSyncError(
+    'invalid_option',
+    `${mode} mode failed, ${to} mode runs instead: ${reason}`,
+    {
+      reason: 'fallback',
+    },
+  );
+  runtime.report({ phase: 'fallback', error });
   return tabs ? startTab(runtime) : startLocal(runtime);
 }
 

@@ -8,6 +8,7 @@ const HEADLINES: Record<SharedErrorContext['phase'], string> = {
   connect: 'could not connect to the authority',
   listener: 'a handler threw',
   sync: 'sync failed',
+  fallback: 'fell back to another mode',
 };
 
 /** Logs a problem and tells `onError`; a throwing `onError` is logged, never rethrown. */
@@ -21,8 +22,10 @@ export function createReporter(
       message: context.error.message,
     };
     if (context.store !== undefined) line.store = context.store;
-    // The engine logs its own failures; only the shared layer's are logged here.
-    if (context.phase !== 'sync') logger.warn(HEADLINES[context.phase], line);
+    // The engine logs its own failures, and a fallback its own warning.
+    if (context.phase !== 'sync' && context.phase !== 'fallback') {
+      logger.warn(HEADLINES[context.phase], line);
+    }
     try {
       onError?.(context);
     } catch (error) {
