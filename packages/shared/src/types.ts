@@ -317,6 +317,13 @@ export interface SharedAppOptions {
   callTimeoutMs?: number;
   /** Timers for timeouts and the engine; inject a virtual clock in tests. @default the platform's */
   timers?: Timers;
+  /**
+   * Development checks: every store's state in this app is frozen, so code that mutates it
+   * throws at once, and the authority warns (with the path) about an action whose patch
+   * replaced a big subtree where a few values changed.
+   * @default true, unless the build sets `process.env.NODE_ENV` to `'production'`
+   */
+  development?: boolean;
 }
 
 /** A running shared app: the same handle on the authority, on a client and in Local mode. */

@@ -19,6 +19,7 @@ import { serverTransportFor } from '../modes/mode-links.js';
 import { type AppRuntime, startClientMode } from '../modes/start-client.js';
 import { holdTabLock, lockManager } from '../modes/tab-lock.js';
 import { findAction } from '../store/define-store.js';
+import { isDevelopment } from '../store/development.js';
 import { createObservable } from '../store/observable.js';
 import type { StoreRecord } from '../store/store-record.js';
 import type {
@@ -48,6 +49,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   const logger = tagLogger(options.logger ?? createConsoleLogger(), { app: name });
   const report = createReporter(logger, options.onError);
   const timers = options.timers ?? defaultTimers;
+  const development = options.development ?? isDevelopment();
   const clientId = randomId();
   const status = createObservable<SharedAppStatus>(
     { mode: share.type === 'Auto' ? 'Local' : share.type, role, clientId, connected: false },
@@ -115,7 +117,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     if (host) host.addStore(definition);
     let view = views.get(definition.name);
     if (!view) {
-      view = createClientView(definition, logger);
+      view = createClientView(definition, logger, development);
       registerCaller(view.handle, (action, args) => call(definition, action, args));
       views.set(definition.name, view);
       if (client) view.attach(client);
@@ -132,6 +134,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       callTimeoutMs,
       timers,
       shareLedger,
+      development,
       ...(recovered && { recovered }),
       ...(saver && { onFlush: saver.save }),
     });

@@ -21,6 +21,7 @@ import type {
 } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';
 import { createDepartureWatcher, type LockWatcher } from './departures.js';
+import { checkPatches } from './patch-check.js';
 import { createServerStore, type ServerStore } from './server-store.js';
 
 export interface AuthorityHostOptions {
@@ -46,6 +47,8 @@ export interface AuthorityHostOptions {
   watchLock?: LockWatcher;
   /** Told after every flush that changed a store, e.g. to persist it. */
   onFlush?(store: ServerStore): void;
+  /** Warns about calls whose patches replaced much more than they changed. @default false */
+  development?: boolean;
 }
 
 /** The authority of an app: every store's truth, and the links of its clients. */
@@ -348,6 +351,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       );
       stores.set(definition.name, store);
       byTopic.set(store.topic, store);
+      if (options.development) store.observe(checkPatches(logger));
       // Clients that loaded this store first asked for it in vain: the next flush tells its
       // subscribers that it is there now, and they pull it.
       store.authority.publish();

@@ -1,4 +1,5 @@
 import { applyPatch, type Logger, type SnapshotApplier, type Subscribable } from '@statesync/core';
+import { deepFreeze } from '../store/development.js';
 import { createMirrorLedger, type MirrorLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';
 
@@ -16,8 +17,10 @@ export interface Mirror<S> extends Subscribable<S> {
  * that parts equal to what was shown before keep their identity too. Listeners hear each
  * change once, after it is in place.
  */
-export function createMirror<S>(initial: S, logger: Logger): Mirror<S> {
-  const value = createObservable(initial, logger);
+export function createMirror<S>(initial: S, logger: Logger, freeze = false): Mirror<S> {
+  // Frozen in development, so that code mutating what it was given throws where it does so.
+  const value = createObservable(freeze ? deepFreeze(initial) : initial, logger);
+  const set = freeze ? (next: S) => value.set(deepFreeze(next)) : value.set;
   const ledger = createMirrorLedger();
   return {
     getState: value.getState,
@@ -25,11 +28,11 @@ export function createMirror<S>(initial: S, logger: Logger): Mirror<S> {
     ledger,
     applier: {
       apply(snapshot) {
-        value.set(keepEqual(value.getState(), snapshot.data) as S);
+        set(keepEqual(value.getState(), snapshot.data) as S);
         ledger.replaced(snapshot.epoch, snapshot.revision);
       },
       applyPatch(patch) {
-        value.set(applyPatch(value.getState(), patch.ops));
+        set(applyPatch(value.getState(), patch.ops));
         ledger.applied(patch.epoch, patch.revision);
       },
     },
