@@ -67,7 +67,7 @@ export function createDevtoolsServer(host: AuthorityHost, maxAge: number): Devto
       patches: ops,
       revision,
       clientId,
-      durationMs,
+      durationMs: Math.round(durationMs * 100) / 100,
     });
   };
 
