@@ -12,8 +12,8 @@ export interface AuthorityDevtoolsOptions {
   /** The instance's name in the panel. @default the topic */
   name?: string;
   /**
-   * How to reach a panel: `@redux-devtools/remote`'s `connect` where there is no page (Node,
-   * Electron main, a worker). @default the browser extension's, when it is there
+   * How to reach a panel: a function of the extension's `connect` shape, where there is no page
+   * (Node, Electron main, a worker). @default the browser extension's, when it is there
    */
   connect?: DevtoolsConnect;
   /** How many past states are kept for time travel (and shown in the panel). @default 50 */

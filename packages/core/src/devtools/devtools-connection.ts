@@ -1,7 +1,7 @@
 /**
  * The shape of Redux DevTools' `connect` API, as its extension documents it
- * (`window.__REDUX_DEVTOOLS_EXTENSION__.connect(options)`) and as `@redux-devtools/remote`'s
- * `connect` offers it for code without a page. Types and one lookup: nothing here talks to a panel.
+ * (`window.__REDUX_DEVTOOLS_EXTENSION__.connect(options)`). Code without a page passes a function
+ * of the same shape. Types and one lookup: nothing here talks to a panel.
  */
 
 /** What the panel sends to `subscribe` listeners; statesync acts on `DISPATCH` only. */
@@ -39,7 +39,7 @@ export interface DevtoolsConnectOptions {
   [option: string]: unknown;
 }
 
-/** `connect` of the extension, of `@redux-devtools/remote`, or of a stand-in in tests. */
+/** `connect` of the extension, or anything of its shape (a relay to a remote panel, a stand-in). */
 export type DevtoolsConnect = (options: DevtoolsConnectOptions) => DevtoolsConnection;
 
 interface ExtensionGlobal {

@@ -25,7 +25,7 @@ import { devtoolsServerOf, needInternals, serveDevtools } from './serve-devtools
 
 export interface DevtoolsOptions {
   /**
-   * How to reach a panel: `@redux-devtools/remote`'s `connect` for an authority without a page
+   * How to reach a panel: a function of the extension's `connect` shape, for an authority without a page
    * (Node, Electron main, a worker). @default the browser extension's, when it is there
    */
   connect?: DevtoolsConnect;
