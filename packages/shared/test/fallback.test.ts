@@ -103,7 +103,9 @@ describe('a failed mode', () => {
     await expect(app.ready).rejects.toMatchObject({
       code: 'invalid_option',
       reason: 'fallback',
-      message: expect.stringMatching(/^SharedWorker mode failed \(share\.strict: no fallback\)/),
+      message: expect.stringMatching(
+        /^SharedWorker mode failed, and share\.strict forbids a fallback: /,
+      ),
     });
     expect(app.status.getState().fallback).toBeUndefined();
     expect(errors.filter((context) => context.phase === 'fallback')).toEqual([]);

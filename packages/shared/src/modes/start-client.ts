@@ -94,28 +94,15 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
 function fallBack(runtime: AppRuntime, from: 'SharedWorker' | 'SharedTab', reason: string) {
   const tabs = from === 'SharedWorker' && typeof tabChannel(runtime) === 'function';
   const mode = runtime.share.type === 'Auto' ? from : runtime.share.type;
-  if (runtime.share.strict) {
-    return Promise.reject(
-      new StateSyncError(
-        'invalid_option',
-        `${mode} mode failed (share.strict: no fallback): ${reason}`,
-        {
-          reason: 'fallback',
-        },
-      ),
-    );
-  }
   const to = tabs ? 'SharedTab' : 'Local';
+  const failed = (outcome: string) =>
+    new StateSyncError('invalid_option', `${mode} mode failed, ${outcome}: ${reason}`, {
+      reason: 'fallback',
+    });
+  if (runtime.share.strict) return Promise.reject(failed('and share.strict forbids a fallback'));
   runtime.logger.warn(`falling back to ${to} mode: ${reason}`, { reason });
   runtime.setStatus({ fallback: { from: mode, reason } });
-  const error = new StateSyncError(
-    'invalid_option',
-    `${mode} mode failed, ${to} mode runs instead: ${reason}`,
-    {
-      reason: 'fallback',
-    },
-  );
-  runtime.report({ phase: 'fallback', error });
+  runtime.report({ phase: 'fallback', error: failed(`${to} mode runs instead`) });
   return tabs ? startTab(runtime) : startLocal(runtime);
 }
 
