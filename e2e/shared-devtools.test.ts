@@ -19,6 +19,9 @@ import {
 
 interface DevtoolsPage {
   ready: boolean;
+  readyError: string | undefined;
+  status(): { mode: string; fallback?: { from: string; reason: string } };
+  phases(): string[];
   clientId(): string;
   texts(): string[];
   add(text: string): Promise<number>;
@@ -73,7 +76,8 @@ describe('Redux DevTools bridge of @statesync/shared, in Chromium', () => {
   });
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 900, height: 520 } });
-    consoleErrors = collectConsoleErrors(context);
+    // The browser's own line for the missing worker script of the fallback test.
+    consoleErrors = collectConsoleErrors(context, { allow: [/missing-worker\.js/, /404/] });
   });
   afterEach(async () => {
     await context.close();
@@ -143,5 +147,24 @@ describe('Redux DevTools bridge of @statesync/shared, in Chromium', () => {
       'add',
       'add',
     ]);
+  });
+
+  it('a worker script that does not load rejects ready with strict, else falls back loudly', async () => {
+    const strict = await context.newPage();
+    await strict.goto(`${server.url}?worker=/missing-worker.js`, { waitUntil: 'load' });
+    const refusal = await waitFor(() => strict.evaluate(() => window.devtoolsPage?.readyError), {
+      message: 'the strict page to reject ready',
+    });
+    expect(refusal).toMatch(/^SharedWorker mode failed, and share\.strict forbids a fallback: /);
+    expect(refusal).toContain('/missing-worker.js');
+
+    const loose = await open(context, `${server.url}?worker=/missing-worker.js&loose`);
+    const status = await loose.evaluate(() => window.devtoolsPage.status());
+    expect(status.mode).toBe('SharedTab');
+    expect(status.fallback).toEqual({
+      from: 'SharedWorker',
+      reason: expect.stringContaining('/missing-worker.js'),
+    });
+    expect(await loose.evaluate(() => window.devtoolsPage.phases())).toContain('fallback');
   });
 });
