@@ -13,6 +13,7 @@ export const GUIDES = [
   'shared-app',
   'testing',
   'architecture',
+  'debugging',
 ];
 
 /** Packages in the order the sidebar lists them; any other package follows, by name. */

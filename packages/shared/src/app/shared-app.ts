@@ -8,7 +8,7 @@ import {
   tagLogger,
   type Unsubscribe,
 } from '@statesync/core';
-import { createAuthorityHost } from '../authority/authority-host.js';
+import { type AuthorityHost, createAuthorityHost } from '../authority/authority-host.js';
 import { createStoreSaver } from '../authority/storage.js';
 import { createSharedClient, type SharedClient } from '../client/client.js';
 import { type ClientView, createClientView } from '../client/client-view.js';
@@ -19,6 +19,7 @@ import { serverTransportFor } from '../modes/mode-links.js';
 import { type AppRuntime, startClientMode } from '../modes/start-client.js';
 import { holdTabLock, lockManager } from '../modes/tab-lock.js';
 import { findAction } from '../store/define-store.js';
+import { isDevelopment } from '../store/development.js';
 import { createObservable } from '../store/observable.js';
 import type { StoreRecord } from '../store/store-record.js';
 import type {
@@ -48,6 +49,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   const logger = tagLogger(options.logger ?? createConsoleLogger(), { app: name });
   const report = createReporter(logger, options.onError);
   const timers = options.timers ?? defaultTimers;
+  const development = options.development ?? isDevelopment();
   const clientId = randomId();
   const status = createObservable<SharedAppStatus>(
     { mode: share.type === 'Auto' ? 'Local' : share.type, role, clientId, connected: false },
@@ -62,7 +64,8 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   const views = new Map<string, ClientView>();
   const serverSetups = createRoleSetups<ServerChannel>('onServer', report);
   const clientSetups = createRoleSetups<ClientChannel>('onClient', report);
-  let host: ReturnType<typeof createAuthorityHost> | undefined;
+  const hostSetups = createRoleSetups<AuthorityHost>('onHost', report);
+  let host: AuthorityHost | undefined;
   let client: SharedClient | undefined;
   const cleanups: Unsubscribe[] = [];
   let disposing: Promise<void> | undefined;
@@ -114,7 +117,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     if (host) host.addStore(definition);
     let view = views.get(definition.name);
     if (!view) {
-      view = createClientView(definition, logger);
+      view = createClientView(definition, logger, development);
       registerCaller(view.handle, (action, args) => call(definition, action, args));
       views.set(definition.name, view);
       if (client) view.attach(client);
@@ -131,12 +134,15 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       callTimeoutMs,
       timers,
       shareLedger,
+      development,
       ...(recovered && { recovered }),
       ...(saver && { onFlush: saver.save }),
     });
     host = started;
     for (const definition of definitions.values()) started.addStore(definition);
     serverSetups.start(started.channel);
+    hostSetups.stop();
+    hostSetups.start(started);
     return started;
   };
 
@@ -288,6 +294,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       disposing ??= (async () => {
         clientSetups.stop();
         serverSetups.stop();
+        hostSetups.stop();
         for (const cleanup of cleanups) cleanup();
         for (const view of views.values()) view.detach();
         const leaving = client;
@@ -300,6 +307,12 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       return disposing;
     },
   };
-  registerInternals(app, { republish: () => host?.republish() });
+  registerInternals(app, {
+    republish: () => host?.republish(),
+    onHost: hostSetups.add,
+    stores: () => [...definitions.values()],
+    logger,
+    report,
+  });
   return app;
 }

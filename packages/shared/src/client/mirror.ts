@@ -5,6 +5,7 @@ import {
   type SnapshotApplier,
   type Subscribable,
 } from '@statesync/core';
+import { deepFreeze } from '../store/development.js';
 import { createMirrorLedger, type MirrorLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';
 
@@ -22,8 +23,10 @@ export interface Mirror<S> extends Subscribable<S> {
  * that parts equal to what was shown before keep their identity too. Listeners hear each
  * change once, after it is in place.
  */
-export function createMirror<S>(initial: S, logger: Logger): Mirror<S> {
-  const value = createObservable(initial, logger);
+export function createMirror<S>(initial: S, logger: Logger, freeze = false): Mirror<S> {
+  // Frozen in development, so that code mutating what it was given throws where it does so.
+  const value = createObservable(freeze ? deepFreeze(initial) : initial, logger);
+  const set = freeze ? (next: S) => value.set(deepFreeze(next)) : value.set;
   const ledger = createMirrorLedger();
   return {
     getState: value.getState,
@@ -31,11 +34,11 @@ export function createMirror<S>(initial: S, logger: Logger): Mirror<S> {
     ledger,
     applier: {
       apply(snapshot) {
-        value.set(keepEqual(value.getState(), snapshot.data) as S);
+        set(keepEqual(value.getState(), snapshot.data) as S);
         ledger.replaced(snapshot.epoch, snapshot.revision);
       },
       applyPatch(patch) {
-        value.set(applyPatch(value.getState(), patch.ops));
+        set(applyPatch(value.getState(), patch.ops));
         ledger.applied(patch.epoch, patch.revision);
       },
     },

@@ -93,9 +93,16 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
  */
 function fallBack(runtime: AppRuntime, from: 'SharedWorker' | 'SharedTab', reason: string) {
   const tabs = from === 'SharedWorker' && typeof tabChannel(runtime) === 'function';
-  runtime.logger.warn(`falling back to ${tabs ? 'SharedTab' : 'Local'} mode: ${reason}`, {
-    reason,
-  });
+  const mode = runtime.share.type === 'Auto' ? from : runtime.share.type;
+  const to = tabs ? 'SharedTab' : 'Local';
+  const failed = (outcome: string) =>
+    new StateSyncError('invalid_option', `${mode} mode failed, ${outcome}: ${reason}`, {
+      reason: 'fallback',
+    });
+  if (runtime.share.strict) return Promise.reject(failed('and share.strict forbids a fallback'));
+  runtime.logger.warn(`falling back to ${to} mode: ${reason}`, { reason });
+  runtime.setStatus({ fallback: { from: mode, reason } });
+  runtime.report({ phase: 'fallback', error: failed(`${to} mode runs instead`) });
   return tabs ? startTab(runtime) : startLocal(runtime);
 }
 

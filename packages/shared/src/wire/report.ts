@@ -8,6 +8,7 @@ const HEADLINES: Record<SharedErrorContext['phase'], string> = {
   connect: 'could not connect to the authority',
   listener: 'a handler threw',
   sync: 'sync failed',
+  fallback: 'fell back to another mode',
 };
 
 /** Logs a problem and tells `onError`; a throwing `onError` is logged, never rethrown. */
@@ -16,8 +17,8 @@ export function createReporter(
   onError: ((context: SharedErrorContext) => void) | undefined,
 ): Report {
   return createCoreReporter(logger, onError, (context) => {
-    // The engine logs its own failures; only the shared layer's are logged here.
-    if (context.phase === 'sync') return undefined;
+    // The engine logs its own failures, and a fallback its own warning.
+    if (context.phase === 'sync' || context.phase === 'fallback') return undefined;
     const fields: Record<string, unknown> = {
       code: context.error.code,
       message: context.error.message,
