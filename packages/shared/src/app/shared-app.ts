@@ -148,7 +148,12 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       ...(saver && { onFlush: saver.save }),
     });
     host = started;
-    for (const definition of definitions.values()) started.addStore(definition);
+    // On the authority the handles are its stores': there before `onServer` setups run (they
+    // may seed state) and before any client is served.
+    for (const definition of definitions.values()) {
+      if (role === 'server') register(definition);
+      else started.addStore(definition);
+    }
     serverSetups.start(started.channel);
     return started;
   };
@@ -240,7 +245,6 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       .then(async (copies) => {
         if (disposing) return;
         const started = await startHost(copies && new Map(Object.entries(copies)));
-        for (const definition of options.stores) register(definition);
         cleanups.push(started.accept(held));
         setStatus({ connected: true });
       });
