@@ -282,9 +282,11 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     },
     async addStore<D extends AnyStoreDefinition>(definition: D): Promise<StoreHandle<D>> {
       if (disposing) throw stopped();
-      // The authority's own handles come from its stores, which exist once it serves.
-      if (role === 'server') await ready;
-      if (disposing) throw stopped();
+      if (role === 'server') {
+        // The authority's own handles come from its stores, which exist once it serves.
+        await ready;
+        if (disposing) throw stopped();
+      }
       const handle = register(definition) as unknown as StoreHandle<D>;
       if (role !== 'server') {
         await ready;
