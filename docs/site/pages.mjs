@@ -12,6 +12,7 @@ export const GUIDES = [
   'persistence',
   'shared-app',
   'testing',
+  'architecture',
 ];
 
 /** Packages in the order the sidebar lists them; any other package follows, by name. */

@@ -36,6 +36,14 @@ export {
 export { watchPageLifecycle } from './page-lifecycle.js';
 export { applyPatch, applyPatchInPlace } from './patch.js';
 export {
+  createPendingRequests,
+  type PendingRequests,
+  type PendingRequestsOptions,
+  type RequestOptions,
+  type RequestOutcome,
+  type TakenRequest,
+} from './pending-requests.js';
+export {
   type CallMessage,
   type InvalidateMessage,
   isProtocolMessage,
@@ -46,6 +54,7 @@ export {
   type ResultMessage,
   type SnapshotMessage,
 } from './protocol.js';
+export { createPullClient, type PullClient, type PullClientOptions } from './pull-client.js';
 export { randomId } from './random.js';
 export {
   assertRevision,
@@ -62,6 +71,11 @@ export {
 } from './store-applier.js';
 export { createThrottle, type Throttle } from './throttle.js';
 export { defaultTimers } from './timers.js';
+export {
+  createTransportEnd,
+  type TransportEnd,
+  type TransportMedium,
+} from './transport-end.js';
 export {
   createTransportProvider,
   createTransportSubscriber,
