@@ -26,6 +26,9 @@ import { clientLinkFor } from './mode-links.js';
 import { RECOVER_MS, startSharedTab } from './shared-tab.js';
 import { CLAIM_MS, SILENCE_MS } from './tab-election.js';
 
+/** The authority a page runs, reached while its code may still be loading. */
+export type HostLink = Pick<AuthorityHost, 'connect'>;
+
 /** What the client modes need of their app. */
 export interface AppRuntime {
   name: string;
@@ -42,9 +45,9 @@ export interface AppRuntime {
   /** Syncs the app over `transport` (see `createSharedApp`). */
   link(transport: Transport): Promise<void>;
   /** Becomes the authority, starting from `recovered`, serving `server` and this page. */
-  lead(recovered: ReadonlyMap<string, StoreRecord>, server: ServerTransport): AuthorityHost;
+  lead(recovered: ReadonlyMap<string, StoreRecord>, server: ServerTransport): HostLink;
   /** Becomes the authority of this page alone. */
-  startHost(): AuthorityHost;
+  startHost(): HostLink;
   copies(): Record<string, StoreRecord>;
   stored: (() => Promise<Record<string, StoreRecord>>) | undefined;
   onDispose(cleanup: Unsubscribe): void;
