@@ -11,10 +11,9 @@ import {
   type Unsubscribe,
 } from '@statesync/core';
 import { assertSafeArgs } from '../store/check-args.js';
-import { kindOf, recordProblem, type StoreRecord } from '../store/store-record.js';
+import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, ServerChannel, ServerTransport } from '../types.js';
 import { createDirectChannel, type DirectChannel, serverChannel } from '../wire/direct-channel.js';
-import { toJsonSafe } from '../wire/json-safe.js';
 import { parseServerBound, type ServerBound } from '../wire/parse-message.js';
 import type {
   LedgerInvalidateMessage,
@@ -25,7 +24,9 @@ import type { Report } from '../wire/report.js';
 import { toWireError } from '../wire/wire-error.js';
 import { type Connection, createConnections } from './connections.js';
 import type { LockWatcher } from './departures.js';
-import type { CarryCheck } from './run-action.js';
+import { checkPatches } from './patch-check.js';
+import { recoveredCopy } from './recovered-copy.js';
+import { type CarryCheck, jsonCarry } from './run-action.js';
 import { createServerStore, type ServerStore } from './server-store.js';
 
 export interface AuthorityHostOptions {
@@ -60,6 +61,8 @@ export interface AuthorityHostOptions {
   silentLinkMs?: number;
   /** Told after every flush that changed a store, e.g. to persist it. */
   onFlush?(store: ServerStore): void;
+  /** Warns about calls whose patches replaced much more than they changed. @default false */
+  development?: boolean;
 }
 
 /** The authority of an app: every store's truth, and the links of its clients. */
@@ -75,15 +78,19 @@ export interface AuthorityHost {
   readonly channel: ServerChannel;
   /** Announces every store's current revision again, for clients that missed the last change. */
   republish(): void;
+  /**
+   * Sends a direct-channel message to the client `clientId` alone, after the changes of this
+   * task (its answer is ignored). False when no such client is connected.
+   */
+  notify(clientId: string, name: string, payload: unknown): boolean;
   dispose(): void;
 }
 
 const NO_EPOCH = 'none';
+type ClientCall = { connection: Connection; id: string };
 
-/** What a JSON medium can carry: checked by encoding it, as the link will. */
-const jsonCarry: CarryCheck = (value, path) => {
-  toJsonSafe(value, path);
-};
+const unknownStore = (name: string) =>
+  new StateSyncError('invalid_option', `store "${name}" is not on the authority`);
 
 export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHost {
   const { app, version, logger, report } = options;
@@ -96,6 +103,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   let carry: CarryCheck = assertCloneable;
   let flushQueued = false;
   let disposed = false;
+  let notices = 0;
 
   const links = createConnections({
     app,
@@ -123,7 +131,8 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       if (!flushed) continue;
       const message: LedgerInvalidateMessage = flushed.message;
       if (options.shareLedger && flushed.calls.length > 0) message.calls = flushed.calls;
-      options.onFlush?.(store);
+      // A state shown for time travel is not the truth: it is not kept.
+      if (!store.travelling) options.onFlush?.(store);
       for (const connection of links.all()) {
         // Filter on send: only clients that show this store hear of it.
         if (connection.clientId === undefined || !connection.topics.has(store.topic)) continue;
@@ -179,26 +188,24 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     }
   };
 
-  const run = (name: string, action: string, args: readonly unknown[], callId?: string) => {
+  /** Runs a call of a client (`from`: its link and call id) or of the authority's own code. */
+  const run = (name: string, action: string, args: readonly unknown[], from?: ClientCall) => {
     const store = stores.get(name);
-    if (!store)
-      throw new StateSyncError('invalid_option', `store "${name}" is not on the authority`);
+    if (!store) throw unknownStore(name);
     assertSafeArgs(args, `${name}.${action} args`);
-    return store.run(action, args, callId, carry);
+    return store.run(action, args, from?.id, from?.connection.clientId);
   };
 
   const answerCall = (connection: Connection, message: ServerBound & { type: 'call' }) => {
     const store = byTopic.get(message.topic);
     let reply: WireMessage;
     try {
-      if (!store) {
-        throw new StateSyncError(
-          'invalid_option',
-          `store "${message.topic}" is not on the authority`,
-        );
-      }
-      const outcome = run(store.definition.name, message.action, message.args, message.id);
-      const { value, revision, epoch } = outcome;
+      if (!store) throw unknownStore(message.topic);
+      const { action, args, id } = message;
+      const { value, revision, epoch } = run(store.definition.name, action, args, {
+        connection,
+        id,
+      });
       reply = { v: PROTOCOL_VERSION, type: 'result', id: message.id, revision, epoch, value };
     } catch (error) {
       reply = {
@@ -250,21 +257,6 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     }
   };
 
-  /** The recovered copy of a store, when it is a valid one; a bad copy is reported. */
-  const recoveredCopy = (definition: AnyStoreDefinition) => {
-    const copy = options.recovered?.get(definition.name);
-    if (copy === undefined) return undefined;
-    const problem = recordProblem(copy, kindOf(definition.state()));
-    if (problem === undefined) return copy;
-    const error = new StateSyncError(
-      'storage',
-      `the recovered copy of store "${definition.name}" is skipped: ${problem}`,
-      { reason: 'corrupt' },
-    );
-    report({ phase: 'sync', error, store: definition.name });
-    return undefined;
-  };
-
   const connect = (transport: Transport): Unsubscribe => {
     if (disposed) throw new StateSyncError('stopped', 'the authority was disposed');
     const connection = links.open(transport);
@@ -274,6 +266,18 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   return {
     channel,
     getStore: (name) => stores.get(name),
+    notify(clientId, name, payload) {
+      const id = `notice-${++notices}`;
+      const queued = links.queue(clientId, {
+        v: PROTOCOL_VERSION,
+        type: 'emit',
+        id,
+        name,
+        payload,
+      });
+      if (queued) schedule();
+      return queued;
+    },
     republish() {
       for (const store of stores.values()) store.authority.publish();
     },
@@ -294,11 +298,13 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
           changed.add(store);
           schedule();
         },
-        recoveredCopy(definition),
+        recoveredCopy(definition, options.recovered, report),
         options.epoch,
+        (value, path) => carry(value, path),
       );
       stores.set(definition.name, store);
       byTopic.set(store.topic, store);
+      if (options.development) store.observe(checkPatches(logger));
       // Clients that loaded this store first asked for it in vain: the next flush tells its
       // subscribers that it is there now, and they pull it.
       store.authority.publish();

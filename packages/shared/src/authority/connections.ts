@@ -135,6 +135,15 @@ export function createConnections(options: ConnectionsOptions) {
     sweep,
     all: () => connections,
     welcomed: () => [...connections].filter((c) => c.clientId !== undefined),
+    /** Puts `message` in the outbox of client `clientId`; false when it is not connected. */
+    queue(clientId: string, message: WireMessage): boolean {
+      for (const connection of connections) {
+        if (connection.clientId !== clientId) continue;
+        connection.outbox.push(message);
+        return true;
+      }
+      return false;
+    },
     open(transport: Transport): Connection {
       const connection: Connection = {
         transport,

@@ -1,14 +1,20 @@
-import { assertCloneable, type PatchOp, StateSyncError } from '@statesync/core';
+import { assertCloneable, isThenable, type PatchOp, StateSyncError } from '@statesync/core';
 import { create, current, isDraft } from 'mutative';
 import { isUnsafeKey } from '../store/check-args.js';
 import { findAction } from '../store/define-store.js';
 import type { AnyStoreDefinition } from '../types.js';
+import { toJsonSafe } from '../wire/json-safe.js';
 
 /**
  * Throws `not_cloneable` naming `path` when the links cannot carry `value`: what a change or
  * a result holds must reach every client, or the call would end in a timeout.
  */
 export type CarryCheck = (value: unknown, path: string) => void;
+
+/** What a JSON medium can carry: checked by encoding it, as the link will. */
+export const jsonCarry: CarryCheck = (value, path) => {
+  toJsonSafe(value, path);
+};
 
 export interface ActionOutcome<S> {
   /** The next state; the same object when the action changed nothing. */
@@ -86,14 +92,6 @@ export function runAction<S>(
 
 const pathText = (path: readonly (string | number)[]) =>
   path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
-
-function isThenable(value: unknown): boolean {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /** `value` with every draft inside it replaced by a plain copy of its current state. */
 function detach(value: unknown, seen: Map<object, unknown>): unknown {

@@ -1,4 +1,5 @@
 import {
+  createPullClient,
   createRevisionSync,
   deserializeError,
   type InvalidationEvent,
@@ -27,7 +28,6 @@ import { type CallTarget, createCallTracker, type HandedCall } from './call-trac
 import { createIncomingCheck } from './check-incoming.js';
 import { clientChannel } from './client-channel.js';
 import type { Mirror } from './mirror.js';
-import { createPullRouter } from './pull-router.js';
 
 export interface SharedClientOptions {
   app: string;
@@ -127,10 +127,13 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
   }, options.startTimeoutMs);
 
   const incoming = createIncomingCheck();
-  const pulls = createPullRouter((message) => {
-    incoming.sent(message);
-    send(message);
-  }, prefix);
+  const pulls = createPullClient(
+    (message) => {
+      incoming.sent(message);
+      send(message);
+    },
+    { nextId: () => `${prefix}-p${++counter}` },
+  );
   const calls = createCallTracker(timers, options.callTimeoutMs);
   const direct = createDirectChannel<typeof AUTHORITY>({
     send: (_peer, message) => send(message),

@@ -1,4 +1,4 @@
-import { isStateSyncError, StateSyncError } from '@statesync/core';
+import { isPlainObject, isStateSyncError, StateSyncError } from '@statesync/core';
 
 /**
  * Media that serialise with JSON (an extension's runtime ports) would turn `undefined` into a
@@ -15,11 +15,6 @@ const TAG = '$sj';
 // The tags: { $sj: 'undefined' }, 'number' ('-0', 'NaN', '±Infinity'), 'bigint' (decimal
 // digits), 'date' (a time or null), 'map' ([key, value] pairs), 'set', 'regexp' ([source,
 // flags]), and 'object' for a user object that has a `$sj` key of its own.
-
-const isPlainObject = (value: object): value is Record<string, unknown> => {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
 
 /** Sets an own key, also one named `__proto__` (which plain assignment would treat as the prototype). */
 const put = (target: Record<string, unknown>, key: string, value: unknown) => {
