@@ -57,6 +57,7 @@ export {
 export {
   type ApplyMode,
   createStoreApplier,
+  mergeOps,
   type StoreApplierOptions,
   type StoreBinding,
 } from './store-applier.js';
