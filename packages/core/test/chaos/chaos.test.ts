@@ -1,0 +1,18 @@
+import { expect, it } from 'vitest';
+import { chaosPlan, runChaos } from './chaos-run.js';
+import { emptyCounts, playRevisionSchedule } from './revision-chaos.js';
+
+// Fixed and printed; `npm run chaos` runs 10,000 (see scripts/chaos.mjs).
+const plan = chaosPlan({ seed: 20261207, schedules: 1000 });
+
+it(`revision sync: ${plan.schedules} chaos schedules converge, never regress, apply nothing forged (seed ${plan.seed})`, async () => {
+  const total = emptyCounts();
+  const failures = await runChaos('revision-sync', plan, total, playRevisionSchedule);
+  expect(failures).toEqual([]);
+  // The faults really happened.
+  if (plan.index === undefined) {
+    for (const key of ['dropped', 'duplicated', 'reordered', 'restarts', 'forgedSent'] as const) {
+      expect(total[key], key).toBeGreaterThan(0);
+    }
+  }
+}, 600_000);
