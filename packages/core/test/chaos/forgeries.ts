@@ -57,8 +57,8 @@ const badOps = (random: () => number): unknown =>
     'not ops',
   ]);
 
-/** Ops a client would apply if it took the delta they come in. */
-const goodOps = () => [{ op: 'replace', path: ['n'], value: MARK }];
+/** Ops any object state takes, so a client that took the delta they come in shows it. */
+const goodOps = () => [{ op: 'add', path: [MARK], value: MARK }];
 
 const DEFAULT: readonly Forgery[] = [
   // Another topic, continuing this topic's sequence.
