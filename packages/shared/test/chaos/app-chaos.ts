@@ -4,7 +4,8 @@
  * duplicates, reorders and delays, and forged messages arrive on the clients' links. Each
  * schedule is drawn from (seed, index) alone. Invariants: once traffic stops every client's
  * mirror equals the authority (revision, epoch and state); no mirror goes back to an older
- * revision within an epoch; no forged data reaches a mirror; every call settles.
+ * revision within an epoch; no forged data reaches a mirror; every call settles. The authority
+ * may restart (a new epoch): clients link again through their connector.
  */
 import { compareRevisions, noopLogger, PROTOCOL_VERSION, type Transport } from '@statesync/core';
 import { createRandom, createVirtualClock } from '@statesync/core/testing';
@@ -17,33 +18,50 @@ import {
 import { emptyCounts } from '../../../core/test/chaos/revision-chaos.js';
 import { internalsOf } from '../../src/app/internals.js';
 import { createSharedApp, type SharedApp, spawn } from '../../src/index.js';
-import { createTransportHub } from '../../src/testing.js';
+import { createTransportHub, type TransportHub } from '../../src/testing.js';
 import { topicOf } from '../../src/wire/names.js';
 import { counter, todos } from '../stores.js';
 
 const STORES = [counter, todos] as const;
 const NAME = 'chaos';
 
-/** A client's link, with a way to make forged messages arrive on it. */
-function forgeable(transport: Transport): { transport: Transport; forge(message: unknown): void } {
+/**
+ * A client's links to the authority: a connector that opens a new hub link each time the client
+ * connects, a way to make forged messages arrive on the current link, and a way to tell the
+ * client its link was lost (the authority restarted).
+ */
+function clientLinks(hub: TransportHub, numbers: { next: number }) {
   const listeners = new Set<(message: unknown) => void>();
-  return {
-    transport: {
-      send: (message) => transport.send(message),
-      subscribe(listener) {
-        listeners.add(listener);
-        const stop = transport.subscribe(listener);
-        return () => {
-          listeners.delete(listener);
-          stop();
+  let lost: ((reason: string) => void) | undefined;
+  const links = {
+    /** The hub's number of the current link, as its traffic is tapped. */
+    number: -1,
+    connector: {
+      connect(onLost: (reason: string) => void): Transport {
+        lost = onLost;
+        listeners.clear();
+        links.number = numbers.next++;
+        const transport = hub.connect();
+        return {
+          send: (message) => transport.send(message),
+          subscribe(listener) {
+            listeners.add(listener);
+            const stop = transport.subscribe(listener);
+            return () => {
+              listeners.delete(listener);
+              stop();
+            };
+          },
+          close: () => transport.close(),
         };
       },
-      close: () => transport.close(),
     },
-    forge(message) {
+    forge(message: unknown) {
       for (const listener of [...listeners]) listener(message);
     },
+    lose: (reason: string) => lost?.(reason),
   };
+  return links;
 }
 
 const hasMark = (value: unknown) =>
@@ -71,11 +89,13 @@ export async function playAppSchedule(
   const counts = emptyCounts();
   const failures: string[] = [];
   const common = { logger: noopLogger, timers: clock, callTimeoutMs: 5_000 };
-  const server = createSharedApp({
-    ...common,
-    stores: STORES,
-    share: { name: NAME, port: 'server', type: 'SharedWorker', transport: hub.server },
-  });
+  const startServer = () =>
+    createSharedApp({
+      ...common,
+      stores: STORES,
+      share: { name: NAME, port: 'server', type: 'SharedWorker', transport: hub.server },
+    });
+  let server = startServer();
   /** Pull ids each link sent and no answer came for yet, as a forger on the link would see. */
   const pulls = new Map<number, string[]>();
   hub.tap(({ link, direction, message }) => {
@@ -87,12 +107,13 @@ export async function playAppSchedule(
     if (direction === 'to-client' && m.type === 'snapshot') open.splice(open.indexOf(m.id), 1);
   });
 
+  const numbers = { next: 0 };
   const clients = Array.from({ length: 2 + pick(3) }, (_, i) => {
-    const link = forgeable(hub.connect());
+    const link = clientLinks(hub, numbers);
     const app = createSharedApp({
       ...common,
       stores: STORES,
-      share: { name: NAME, port: 'client', type: 'SharedWorker', transport: link.transport },
+      share: { name: NAME, port: 'client', type: 'SharedWorker', connector: link.connector },
     });
     return { app, link, index: i };
   });
@@ -134,9 +155,16 @@ export async function playAppSchedule(
       } else {
         calls.push(spawn(client.app.store(todos), 'add', [`t${step}`]));
       }
-    } else if (roll < 0.75) {
+    } else if (roll < 0.7) {
       counts.forgedSent++;
-      client.link.forge(forge(server, client.index, pulls, options.flagged === true, random));
+      client.link.forge(forge(server, client.link.number, pulls, options.flagged === true, random));
+    } else if (roll < 0.76) {
+      // The authority restarts (a new epoch, its state from the start): the clients lose their
+      // links, connect again and re-send the calls under way.
+      counts.restarts++;
+      await until(clock, server.dispose());
+      server = startServer();
+      for (const { link } of clients) link.lose('the authority restarted');
     } else {
       await clock.advance(pick(60));
     }
@@ -175,8 +203,11 @@ export async function playAppSchedule(
       }
     }
   }
+  // Every call applied exactly once, when the authority kept its state throughout.
   const count = server.store(counter).getState().count;
-  if (count !== increments) failures.push(`counter at ${count} after ${increments} increments`);
+  if (counts.restarts === 0 && count !== increments) {
+    failures.push(`counter at ${count} after ${increments} increments`);
+  }
 
   await until(
     clock,
