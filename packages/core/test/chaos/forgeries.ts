@@ -22,6 +22,8 @@ export interface ChaosCounts {
   forgedApplied: number;
   /** Clients whose `refresh()` rejected once traffic stopped. */
   stalls: number;
+  /** Clients answered older data than they held (a lagging authority) and never told. */
+  staleUnreported: number;
 }
 
 /** The authority's state a forger knows: what it last saw on the channel. */

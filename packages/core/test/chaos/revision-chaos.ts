@@ -26,7 +26,8 @@ type Data = { n: number; items: string[] };
 export interface ScheduleOptions {
   /**
    * Also send the forgeries that poison a topic (revisions or epochs the authority never
-   * serves), and fail a schedule whose clients' `refresh()` rejects once traffic stopped.
+   * serves), and fail a schedule whose clients' `refresh()` rejects once traffic stopped, or
+   * that got answers older than they held without a `stale_snapshot` report.
    */
   flagged?: boolean;
 }
@@ -42,6 +43,9 @@ interface Client {
   data: Data | undefined;
   stopped: boolean;
   forge(event: unknown): void;
+  /** Snapshots answered older than the client's revision in its epoch, and reports of them. */
+  staleAnswers: number;
+  staleReports: number;
 }
 
 /** Plays schedule `index` of `seed` to the end and checks the invariants. */
@@ -87,6 +91,8 @@ export async function playRevisionSchedule(
       handle: undefined as never,
       data: undefined,
       stopped: false,
+      staleAnswers: 0,
+      staleReports: 0,
       // A forged message arrives on the same channel as the authority's, a little later.
       forge: (event) =>
         clock.setTimeout(() => {
@@ -119,7 +125,21 @@ export async function playRevisionSchedule(
           };
         },
       },
-      provider: link.provider,
+      provider: {
+        // Answers older than what the client holds, in its epoch: a lagging authority.
+        async getSnapshot(request) {
+          const snapshot = await link.provider.getSnapshot(request);
+          const local = client.handle.status.getState();
+          if (
+            local.localRevision !== undefined &&
+            snapshot.epoch === local.epoch &&
+            compareRevisions(snapshot.revision, local.localRevision) < 0
+          ) {
+            client.staleAnswers++;
+          }
+          return snapshot;
+        },
+      },
       applier: {
         apply(snapshot) {
           client.data = snapshot.data;
@@ -133,7 +153,9 @@ export async function playRevisionSchedule(
           },
         }),
       },
-      onError: () => undefined,
+      onError: (context) => {
+        if (context.error.code === 'stale_snapshot') client.staleReports++;
+      },
       // CHAOS_DEBUG=1 with CHAOS_INDEX: every engine's debug log, to see a failure happen.
       ...(process.env.CHAOS_DEBUG === '1' && {
         logger: tagLogger(createConsoleLogger({ debug: true }), { client: i, t: '' }),
@@ -221,6 +243,14 @@ export async function playRevisionSchedule(
         failures.push(`client ${i}: refresh() rejected once traffic stopped: ${String(error)}`);
     }
   }
+  // An authority that answered older data than a client holds should be reported to it.
+  for (const [i, client] of clients.entries()) {
+    if (client.staleAnswers === 0 || client.staleReports > 0) continue;
+    counts.staleUnreported++;
+    if (options.flagged) {
+      failures.push(`client ${i}: ${client.staleAnswers} stale answers, none reported`);
+    }
+  }
   await Promise.all(clients.map((client) => client.handle.stop()));
   await clock.runAll(50_000);
   if (failures.length > 0) failures.push(`forgeries sent: ${sent.join(', ') || 'none'}`);
@@ -248,5 +278,6 @@ export function emptyCounts(): ChaosCounts {
     regressions: 0,
     forgedApplied: 0,
     stalls: 0,
+    staleUnreported: 0,
   };
 }
