@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { chaosPlan, runChaos } from './chaos-run.js';
-import { emptyCounts, playRevisionSchedule } from './revision-chaos.js';
+import { emptyCounts } from './forgeries.js';
+import { playRevisionSchedule } from './revision-chaos.js';
 
 // Fixed and printed. With the other layer's 500, `npm test` plays 1,000 schedules;
 // `npm run chaos` plays 10,000 of each layer (scripts/chaos.mjs).

@@ -116,6 +116,24 @@ export function forgeries(flagged: boolean): readonly Forgery[] {
   return flagged ? [...DEFAULT, ...FLAGGED] : DEFAULT;
 }
 
+/** Every count at 0. */
+export function emptyCounts(): ChaosCounts {
+  return {
+    schedules: 0,
+    messages: 0,
+    dropped: 0,
+    duplicated: 0,
+    reordered: 0,
+    restarts: 0,
+    forgedSent: 0,
+    divergences: 0,
+    regressions: 0,
+    forgedApplied: 0,
+    stalls: 0,
+    staleUnreported: 0,
+  };
+}
+
 /** Adds `next` into `total`. */
 export function addCounts(total: ChaosCounts, next: ChaosCounts): void {
   for (const key of Object.keys(total) as (keyof ChaosCounts)[]) total[key] += next[key];

@@ -19,7 +19,14 @@ import {
   tagLogger,
 } from '@statesync/core';
 import { createRandom, createTestBus, createVirtualClock } from '@statesync/core/testing';
-import { type ChaosCounts, type Forgery, forgeries, MARK, scheduleSeed } from './forgeries.js';
+import {
+  type ChaosCounts,
+  emptyCounts,
+  type Forgery,
+  forgeries,
+  MARK,
+  scheduleSeed,
+} from './forgeries.js';
 
 type Data = { n: number; items: string[] };
 
@@ -263,21 +270,4 @@ export async function playRevisionSchedule(
   });
   bus.dispose();
   return { counts, failures };
-}
-
-export function emptyCounts(): ChaosCounts {
-  return {
-    schedules: 0,
-    messages: 0,
-    dropped: 0,
-    duplicated: 0,
-    reordered: 0,
-    restarts: 0,
-    forgedSent: 0,
-    divergences: 0,
-    regressions: 0,
-    forgedApplied: 0,
-    stalls: 0,
-    staleUnreported: 0,
-  };
 }

@@ -11,11 +11,11 @@ import { compareRevisions, noopLogger, PROTOCOL_VERSION, type Transport } from '
 import { createRandom, createVirtualClock } from '@statesync/core/testing';
 import {
   type ChaosCounts,
+  emptyCounts,
   forgeries,
   MARK,
   scheduleSeed,
 } from '../../../core/test/chaos/forgeries.js';
-import { emptyCounts } from '../../../core/test/chaos/revision-chaos.js';
 import { internalsOf } from '../../src/app/internals.js';
 import { createSharedApp, type SharedApp, spawn } from '../../src/index.js';
 import { createTransportHub, type TransportHub } from '../../src/testing.js';
@@ -169,10 +169,7 @@ export async function playAppSchedule(
       await clock.advance(pick(60));
     }
   }
-  const settled = await until(
-    clock,
-    Promise.allSettled(calls).then((outcomes) => outcomes),
-  );
+  const settled = await until(clock, Promise.allSettled(calls));
   for (const outcome of settled ?? []) {
     if (outcome.status === 'rejected') {
       counts.stalls++;

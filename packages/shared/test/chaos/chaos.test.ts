@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { chaosPlan, runChaos } from '../../../core/test/chaos/chaos-run.js';
-import { emptyCounts } from '../../../core/test/chaos/revision-chaos.js';
+import { emptyCounts } from '../../../core/test/chaos/forgeries.js';
 import { playAppSchedule } from './app-chaos.js';
 
 // Fixed and printed. With the other layer's 500, `npm test` plays 1,000 schedules;
