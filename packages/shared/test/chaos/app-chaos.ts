@@ -89,13 +89,18 @@ export async function playAppSchedule(
   const counts = emptyCounts();
   const failures: string[] = [];
   const common = { logger: noopLogger, timers: clock, callTimeoutMs: 5_000 };
-  const startServer = () =>
-    createSharedApp({
+  // Ready once its code is loaded (a dynamic import, in real time), before any client waits on
+  // the virtual clock for its welcome.
+  const startServer = async () => {
+    const app = createSharedApp({
       ...common,
       stores: STORES,
       share: { name: NAME, port: 'server', type: 'SharedWorker', transport: hub.server },
     });
-  let server = startServer();
+    await app.ready;
+    return app;
+  };
+  let server = await startServer();
   /** Pull ids each link sent and no answer came for yet, as a forger on the link would see. */
   const pulls = new Map<number, string[]>();
   hub.tap(({ link, direction, message }) => {
@@ -163,7 +168,7 @@ export async function playAppSchedule(
       // links, connect again and re-send the calls under way.
       counts.restarts++;
       await until(clock, server.dispose());
-      server = startServer();
+      server = await startServer();
       for (const { link } of clients) link.lose('the authority restarted');
     } else {
       await clock.advance(pick(60));
