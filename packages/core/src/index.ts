@@ -69,6 +69,7 @@ export {
 export {
   type ApplyMode,
   createStoreApplier,
+  mergeOps,
   type StoreApplierOptions,
   type StoreBinding,
 } from './store-applier.js';
