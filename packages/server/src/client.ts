@@ -131,7 +131,8 @@ export function createServerConnection(options: ServerConnectionOptions): Server
         subscribe(listener) {
           let set = listeners.get(topic);
           if (!set) {
-            listeners.set(topic, (set = new Set()));
+            set = new Set();
+            listeners.set(topic, set);
             subscribeTopic(topic);
           }
           set.add(listener);

@@ -78,7 +78,10 @@ export function createStateSyncServer(options: StateSyncServerOptions): StateSyn
 
   function listen(topic: string, listener: (entry: StreamEntry) => void) {
     let set = listeners.get(topic);
-    if (!set) listeners.set(topic, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      listeners.set(topic, set);
+    }
     set.add(listener);
     return () => set.delete(listener);
   }
