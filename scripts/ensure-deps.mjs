@@ -59,7 +59,7 @@ function ensureNodeModules() {
     if (run(npm, ['ci', '--no-audit', '--no-fund'])) return;
     // Never fall back to `npm install`: it would rewrite the committed lockfile and hide the fault.
     fail(
-      'npm ci failed, so nothing was installed. If it reported that package.json and ' +
+      'npm ci failed and the install is incomplete. If it reported that package.json and ' +
         'package-lock.json are out of sync, run `npm install` once and commit the updated ' +
         'package-lock.json; otherwise read the npm error above (network, registry, disk).',
     );

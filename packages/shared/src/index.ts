@@ -1,5 +1,10 @@
-export type { LockRequester, MessageEventTarget } from './connect-link.js';
-export { defineStore } from './define-store.js';
+export { createSharedApp } from './app/shared-app.js';
+export {
+  createIndexedDBStorage,
+  type IndexedDBStorageOptions,
+} from './authority/indexeddb-storage.js';
+export { spawn } from './client/spawn.js';
+export type { LockRequester, MessageEventTarget } from './links/connect-link.js';
 export {
   createExtensionClientTransport,
   createExtensionConnector,
@@ -7,35 +12,44 @@ export {
   type ExtensionClientOptions,
   type ExtensionServerOptions,
   type ExtensionTransportOptions,
-} from './extension-transport.js';
-export { createIndexedDBStorage, type IndexedDBStorageOptions } from './indexeddb-storage.js';
+} from './links/extension-transport.js';
 export type {
-  ByeMessage,
-  EmitMessage,
-  EmitResultMessage,
-  HelloMessage,
-  SharedMessage,
-  SubscribeMessage,
-  UnsubscribeMessage,
-  WelcomeMessage,
-  WireMessage,
-} from './protocol.js';
-export type { ExtensionEventLike, RuntimeLike, RuntimePortLike } from './runtime-port-transport.js';
+  ExtensionEventLike,
+  RuntimeLike,
+  RuntimePortLike,
+} from './links/runtime-port-transport.js';
 export {
   createServiceWorkerConnector,
   type ServiceWorkerConnectorOptions,
   type ServiceWorkerContainerLike,
   type ServiceWorkerLike,
-} from './service-worker-connector.js';
+} from './links/service-worker-connector.js';
 export {
   type ClientLike,
   createServiceWorkerServerTransport,
   type ServiceWorkerScopeLike,
   type ServiceWorkerServerOptions,
-} from './service-worker-transport.js';
-export { createSharedApp } from './shared-app.js';
-export { type ConnectEventTarget, createSharedWorkerServerTransport } from './shared-worker.js';
-export { spawn } from './spawn.js';
+} from './links/service-worker-transport.js';
+export {
+  type ConnectEventTarget,
+  createSharedWorkerServerTransport,
+} from './links/shared-worker.js';
+export {
+  createWindowClientTransport,
+  createWindowServerTransport,
+  type WindowClientTransportOptions,
+  type WindowPostTarget,
+  type WindowServerTransport,
+  type WindowServerTransportOptions,
+} from './links/window-transport.js';
+export {
+  createWorkerClientTransport,
+  createWorkerServerTransport,
+  type WorkerLike,
+  type WorkerServerTransport,
+  type WorkerTransportOptions,
+} from './links/worker-transport.js';
+export { defineStore } from './store/define-store.js';
 export type {
   Action,
   ActionArgs,
@@ -69,18 +83,14 @@ export type {
   StoreHandle,
   WorkerMode,
 } from './types.js';
-export {
-  createWindowClientTransport,
-  createWindowServerTransport,
-  type WindowClientTransportOptions,
-  type WindowPostTarget,
-  type WindowServerTransport,
-  type WindowServerTransportOptions,
-} from './window-transport.js';
-export {
-  createWorkerClientTransport,
-  createWorkerServerTransport,
-  type WorkerLike,
-  type WorkerServerTransport,
-  type WorkerTransportOptions,
-} from './worker-transport.js';
+export type {
+  ByeMessage,
+  EmitMessage,
+  EmitResultMessage,
+  HelloMessage,
+  SharedMessage,
+  SubscribeMessage,
+  UnsubscribeMessage,
+  WelcomeMessage,
+  WireMessage,
+} from './wire/protocol.js';

@@ -1,5 +1,5 @@
-export type { Direction } from './local-link.js';
-export { createTestBed, type TestBed, type TestBedOptions } from './test-bed.js';
+export type { Direction } from './links/local-link.js';
+export { createTestBed, type TestBed, type TestBedOptions } from './testing/test-bed.js';
 export {
   createTransportHub,
   type HubFaults,
@@ -8,4 +8,4 @@ export {
   mockPairTransports,
   type TransportHub,
   type TransportHubOptions,
-} from './transport-hub.js';
+} from './testing/transport-hub.js';

@@ -1,7 +1,7 @@
 import { isStateSyncError } from '@statesync/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { runAction } from '../src/authority/run-action.js';
 import { defineStore, type StoreHandle, spawn } from '../src/index.js';
-import { runAction } from '../src/run-action.js';
 import { counter, todos } from './stores.js';
 
 describe('defineStore', () => {

@@ -1,4 +1,4 @@
-import type { ExtensionEventLike, RuntimePortLike } from '../src/runtime-port-transport.js';
+import type { ExtensionEventLike, RuntimePortLike } from '../src/links/runtime-port-transport.js';
 
 /**
  * A stand-in for an extension's `runtime` ports, in one process: what one end posts is

@@ -1,13 +1,13 @@
 import { isStateSyncError, PROTOCOL_VERSION, type Transport } from '@statesync/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeTransportConformance } from '../../core/test/conformance/transport-conformance.js';
+import { createSharedApp, defineStore, type SharedApp, spawn } from '../src/index.js';
 import {
   createExtensionClientTransport,
   createExtensionConnector,
   createExtensionServerTransport,
-} from '../src/extension-transport.js';
-import { createSharedApp, defineStore, type SharedApp, spawn } from '../src/index.js';
-import type { RuntimePortLike } from '../src/runtime-port-transport.js';
+} from '../src/links/extension-transport.js';
+import type { RuntimePortLike } from '../src/links/runtime-port-transport.js';
 import { runtimeStandIn, type StandInPort } from './extension-runtime-stand-in.js';
 import { counter } from './stores.js';
 

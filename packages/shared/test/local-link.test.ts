@@ -1,6 +1,6 @@
 import { isStateSyncError } from '@statesync/core';
 import { describe, expect, it } from 'vitest';
-import { createLocalLink } from '../src/local-link.js';
+import { createLocalLink } from '../src/links/local-link.js';
 import { createTransportHub } from '../src/testing.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -1,8 +1,8 @@
 import type {
   ServiceWorkerContainerLike,
   ServiceWorkerLike,
-} from '../src/service-worker-connector.js';
-import type { ClientLike, ServiceWorkerScopeLike } from '../src/service-worker-transport.js';
+} from '../src/links/service-worker-connector.js';
+import type { ClientLike, ServiceWorkerScopeLike } from '../src/links/service-worker-transport.js';
 
 /**
  * A stand-in for one service worker and its pages, in one process: what a page posts reaches

@@ -1,10 +1,10 @@
 import { PROTOCOL_VERSION, type Transport } from '@statesync/core';
 import { describe, expect, it } from 'vitest';
-import { createServiceWorkerConnector } from '../src/service-worker-connector.js';
+import { createServiceWorkerConnector } from '../src/links/service-worker-connector.js';
 import {
   createServiceWorkerServerTransport,
   type ServiceWorkerScopeLike,
-} from '../src/service-worker-transport.js';
+} from '../src/links/service-worker-transport.js';
 import { serviceWorkerStandIn } from './service-worker-stand-in.js';
 
 const hello = (clientId: string) => ({

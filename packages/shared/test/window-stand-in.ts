@@ -1,5 +1,5 @@
 import type { Transport } from '@statesync/core';
-import type { MessageEventTarget } from '../src/connect-link.js';
+import type { MessageEventTarget } from '../src/links/connect-link.js';
 
 /**
  * Stand-ins for what Node lacks: a window that frames and windows of given origins post to, a

@@ -11,7 +11,7 @@ import {
   createWindowClientTransport,
   createWindowServerTransport,
   type WindowServerTransportOptions,
-} from '../src/window-transport.js';
+} from '../src/links/window-transport.js';
 import { counter, todos } from './stores.js';
 import { lockStandIn, recordingLogger, relayMedium, windowStandIn } from './window-stand-in.js';
 

@@ -5,7 +5,7 @@ import { createSharedApp, type SharedApp, type SharedAppOptions, spawn } from '.
 import {
   createWorkerClientTransport,
   createWorkerServerTransport,
-} from '../src/worker-transport.js';
+} from '../src/links/worker-transport.js';
 import { counter, todos } from './stores.js';
 import { recordingLogger, relayMedium, workerStandIn } from './window-stand-in.js';
 

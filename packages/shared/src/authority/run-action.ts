@@ -1,0 +1,95 @@
+import { assertCloneable, type PatchOp, StateSyncError } from '@statesync/core';
+import { create, current, isDraft } from 'mutative';
+import { findAction } from '../store/define-store.js';
+import type { AnyStoreDefinition } from '../types.js';
+
+export interface ActionOutcome<S> {
+  /** The next state; the same object when the action changed nothing. */
+  state: S;
+  /** The JSON patches from the previous state to the next, empty when nothing changed. */
+  ops: PatchOp[];
+  /** What the action returned, detached from the draft. */
+  value: unknown;
+}
+
+/**
+ * Runs one action on a mutative draft of `state` and records the patches. All or nothing: when
+ * the action throws, returns a promise (actions must be synchronous) or returns something that
+ * cannot be structured-cloned, the error propagates and `state` is untouched.
+ */
+export function runAction<S>(
+  definition: AnyStoreDefinition,
+  state: S,
+  name: string,
+  args: readonly unknown[],
+): ActionOutcome<S> {
+  const action = findAction(definition, name);
+  if (!action) {
+    throw new StateSyncError(
+      'invalid_option',
+      `store "${definition.name}" has no action "${String(name)}"`,
+    );
+  }
+  let value: unknown;
+  const [next, patches] = create(
+    state,
+    (draft) => {
+      const returned = action(draft, ...args);
+      if (isThenable(returned)) {
+        throw new StateSyncError(
+          'invalid_option',
+          `${definition.name}.${name} returned a promise: actions must be synchronous ` +
+            '(do asynchronous work in onServer and call spawn when it is done)',
+        );
+      }
+      // The draft is revoked once the recipe ends; a value that holds parts of it must be
+      // copied out now.
+      value = detach(returned, new Map());
+      // Checked before the change is kept: a result that cannot reach the caller fails the call.
+      assertCloneable(value, `${definition.name}.${name} result`);
+    },
+    { enablePatches: true },
+  );
+  return { state: next as S, ops: patches as PatchOp[], value };
+}
+
+function isThenable(value: unknown): boolean {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** `value` with every draft inside it replaced by a plain copy of its current state. */
+function detach(value: unknown, seen: Map<object, unknown>): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (isDraft(value)) return current(value);
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    seen.set(value, copy);
+    let changed = false;
+    for (const item of value) {
+      const detached = detach(item, seen);
+      changed ||= detached !== item;
+      copy.push(detached);
+    }
+    if (!changed) seen.set(value, value);
+    return changed ? copy : value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const record = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  seen.set(value, copy);
+  let changed = false;
+  for (const key of Object.keys(record)) {
+    const detached = detach(record[key], seen);
+    changed ||= detached !== record[key];
+    copy[key] = detached;
+  }
+  if (!changed) seen.set(value, value);
+  return changed ? copy : value;
+}

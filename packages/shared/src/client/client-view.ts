@@ -1,0 +1,64 @@
+import type { Logger, SyncStatus, Unsubscribe } from '@statesync/core';
+import { createObservable } from '../store/observable.js';
+import type { StoreRecord } from '../store/store-record.js';
+import type { AnyStoreDefinition, StoreHandle } from '../types.js';
+import type { SharedClient } from './client.js';
+import { createMirror } from './mirror.js';
+
+/**
+ * A store as a client app shows it. The mirror and the handle outlive the link they are synced
+ * over: when the app moves to another authority (a fallback to Local), the same handle goes on,
+ * and whatever subscribed to it keeps listening.
+ */
+export interface ClientView {
+  readonly handle: StoreHandle;
+  /** Syncs the mirror over `client` from now on. */
+  attach(client: SharedClient): void;
+  /** The mirror, its revision and its ledger; undefined before its first sync. */
+  copy(): StoreRecord | undefined;
+  /** Settles with the first sync over the client attached last. */
+  started(): Promise<void>;
+  detach(): void;
+}
+
+const IDLE: SyncStatus = {
+  state: 'idle',
+  localRevision: undefined,
+  epoch: undefined,
+  lastError: undefined,
+  lastAppliedAt: undefined,
+};
+
+export function createClientView(definition: AnyStoreDefinition, logger: Logger): ClientView {
+  const mirror = createMirror<object>(definition.state(), logger);
+  const status = createObservable<SyncStatus>(IDLE, logger);
+  let offStatus: Unsubscribe | undefined;
+  let started: Promise<void> = Promise.resolve();
+
+  return {
+    handle: {
+      name: definition.name,
+      definition,
+      getState: mirror.getState,
+      subscribe: mirror.subscribe,
+      status: { getState: status.getState, subscribe: status.subscribe },
+    },
+    attach(client) {
+      offStatus?.();
+      const link = client.addStore(definition, mirror);
+      status.set(link.engine.status.getState());
+      offStatus = link.engine.status.subscribe(status.set);
+      started = link.started;
+    },
+    started: () => started,
+    copy() {
+      const revision = mirror.ledger.revision();
+      if (revision === undefined) return undefined;
+      return { revision, data: mirror.getState(), calls: mirror.ledger.entries() };
+    },
+    detach() {
+      offStatus?.();
+      offStatus = undefined;
+    },
+  };
+}

@@ -1,0 +1,349 @@
+import {
+  assertCloneable,
+  createRevisionSync,
+  deserializeError,
+  type InvalidationEvent,
+  type Logger,
+  PROTOCOL_VERSION,
+  type RevisionSyncHandle,
+  randomId,
+  type SnapshotProvider,
+  StateSyncError,
+  type Timers,
+  type Transport,
+  tagLogger,
+  toStateSyncError,
+  type Unsubscribe,
+} from '@statesync/core';
+import { findAction } from '../store/define-store.js';
+import type { AnyStoreDefinition, ClientChannel } from '../types.js';
+import { createDirectChannel } from '../wire/direct-channel.js';
+import { topicOf } from '../wire/names.js';
+import { type ClientBound, parseClientBound } from '../wire/parse-message.js';
+import type { WireMessage } from '../wire/protocol.js';
+import type { Report } from '../wire/report.js';
+import { type CallTarget, createCallTracker, type HandedCall } from './call-tracker.js';
+import type { Mirror } from './mirror.js';
+import { createPullRouter } from './pull-router.js';
+
+export interface SharedClientOptions {
+  app: string;
+  version: string;
+  /** This app instance's id; it stays the same when the app moves to another authority. */
+  clientId: string;
+  /** The link to the authority; the client owns it from now on and closes it in `dispose`. */
+  transport: Transport;
+  logger: Logger;
+  report: Report;
+  callTimeoutMs: number;
+  /** How long to wait for the authority's welcome. */
+  startTimeoutMs: number;
+  timers: Timers;
+  /** A Web Lock this app holds for its life, named in the hello so the authority can watch it. */
+  lock?: string;
+  /** Calls in flight on the previous link: sent again, with their ids, once welcomed. */
+  inherited?: readonly HandedCall[];
+}
+
+/** A client's link to its authority: the handshake, one revision engine per store, calls. */
+export interface SharedClient {
+  /**
+   * Resolves on the authority's welcome; rejects when refused or when it never answers (the
+   * caller decides whether that is an error or a reason to fall back).
+   */
+  readonly connected: Promise<void>;
+  /**
+   * Subscribes to a store and syncs `mirror` with it. `started` resolves once connected and the
+   * first pull is done (a failed pull goes to `onError`), and rejects when the client is refused.
+   */
+  addStore(
+    definition: AnyStoreDefinition,
+    mirror: Mirror<object>,
+  ): { engine: RevisionSyncHandle; started: Promise<void> };
+  call(store: string, action: string, args: readonly unknown[]): Promise<unknown>;
+  readonly channel: ClientChannel;
+  /**
+   * Leaves this link for another one: stops syncing and returns the calls in flight (to pass
+   * as `inherited` to the next client) instead of rejecting them.
+   */
+  handOver(): HandedCall[];
+  dispose(): Promise<void>;
+}
+
+interface ClientStore extends CallTarget {
+  definition: AnyStoreDefinition;
+  mirror: Mirror<object>;
+  started: Promise<void>;
+  onEvent: ((event: InvalidationEvent) => void) | undefined;
+}
+
+const AUTHORITY = 'authority';
+
+export function createSharedClient(options: SharedClientOptions): SharedClient {
+  const { app, version, clientId, transport, logger, report, timers } = options;
+  // Per link, not per app: call ids must never repeat, since an authority that recovered the
+  // ledger of an earlier link answers a known id from it instead of running the call.
+  const prefix = `${clientId.slice(0, 8)}.${randomId().slice(0, 8)}`;
+  const stores = new Map<string, ClientStore>();
+  const byTopic = new Map<string, ClientStore>();
+  let welcomed = false;
+  let disposed = false;
+  /** Inherited calls, by store, until that store is added here. */
+  const inherited = new Map<string, HandedCall[]>();
+  for (const call of options.inherited ?? []) {
+    inherited.set(call.store, [...(inherited.get(call.store) ?? []), call]);
+  }
+  let counter = 0;
+
+  const send = (message: WireMessage) => transport.send(message);
+  const trySend = (message: WireMessage) => {
+    try {
+      send(message);
+    } catch (error) {
+      logger.error('could not send to the authority', { type: message.type, error });
+    }
+  };
+
+  let welcome!: () => void;
+  let refuse!: (error: StateSyncError) => void;
+  const connected = new Promise<void>((resolve, reject) => {
+    welcome = resolve;
+    refuse = reject;
+  });
+  // Whoever awaits it hears the failure; nobody awaiting it is no unhandled rejection.
+  connected.catch(() => {});
+  let gaveUp = false;
+  const startTimer = timers.setTimeout(() => {
+    // A welcome that comes later is ignored: the caller has moved on (fallen back, or failed).
+    gaveUp = true;
+    const error = new StateSyncError(
+      'timeout',
+      `no welcome from the authority of "${app}" within ${options.startTimeoutMs} ms`,
+    );
+    refuse(error);
+  }, options.startTimeoutMs);
+
+  const pulls = createPullRouter(send, prefix);
+  const calls = createCallTracker(timers, options.callTimeoutMs);
+  const direct = createDirectChannel<typeof AUTHORITY>({
+    send: (_peer, message) => send(message),
+    peers: () => (welcomed && !disposed ? [AUTHORITY] : []),
+    sender: () => ({ clientId: AUTHORITY }),
+    timeoutMs: options.callTimeoutMs,
+    timers,
+    report,
+    logger,
+  });
+
+  const startStore = (store: ClientStore) => {
+    // Subscribe first: the authority then sends every change after the snapshot pulled next.
+    trySend({ v: PROTOCOL_VERSION, type: 'subscribe', topic: store.topic });
+    return store.engine.start();
+  };
+
+  const onWelcome = (message: ClientBound & { type: 'welcome' }) => {
+    if (welcomed || gaveUp) return;
+    timers.clearTimeout(startTimer);
+    if (message.error !== undefined) {
+      refuse(deserializeError(message.error));
+      return;
+    }
+    welcomed = true;
+    welcome();
+    for (const call of [...inherited.values()].flat()) {
+      call.reject(new StateSyncError('invalid_option', `store "${call.store}" is not loaded here`));
+    }
+    inherited.clear();
+  };
+
+  const receive = (raw: unknown) => {
+    let message: ClientBound;
+    try {
+      message = parseClientBound(raw);
+    } catch (thrown) {
+      const error = toStateSyncError(thrown, 'protocol', 'bad message');
+      report({ phase: 'message', error, message: raw });
+      // A malformed answer to a call fails that call now, rather than at its timeout.
+      const { type, id } = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<
+        string,
+        unknown
+      >;
+      if (type === 'result' && typeof id === 'string') calls.fail(id, error);
+      return;
+    }
+    switch (message.type) {
+      case 'welcome':
+        return onWelcome(message);
+      case 'invalidate': {
+        const { v: _v, type: _type, calls, ...event } = message;
+        const store = byTopic.get(event.topic);
+        if (calls) store?.mirror.ledger.expect(event.epoch, event.revision, calls);
+        store?.onEvent?.(event);
+        return;
+      }
+      case 'snapshot':
+        if (message.calls) {
+          const { ledger } = byTopic.get(message.topic)?.mirror ?? {};
+          ledger?.expectWhole(message.epoch, message.revision, message.calls);
+        }
+        return pulls.answer(message);
+      case 'pull-error':
+        return pulls.answer(message);
+      case 'result':
+        return calls.answer(message);
+      case 'emit':
+        return direct.answer(AUTHORITY, message);
+      case 'emit-result':
+        return direct.settle(AUTHORITY, message);
+    }
+  };
+
+  const offTransport: Unsubscribe = transport.subscribe((raw) => {
+    try {
+      receive(raw);
+    } catch (error) {
+      logger.error('handling a message from the authority threw', { error });
+    }
+  });
+  trySend({
+    v: PROTOCOL_VERSION,
+    type: 'hello',
+    app,
+    version,
+    clientId,
+    ...(options.lock !== undefined && { lock: options.lock }),
+  });
+
+  const sendCall = (id: string, store: ClientStore, action: string, args: readonly unknown[]) => {
+    const message: WireMessage = {
+      v: PROTOCOL_VERSION,
+      type: 'call',
+      id,
+      topic: store.topic,
+      action,
+      args: [...args],
+    };
+    const sendNow = () => {
+      try {
+        send(message);
+      } catch (error) {
+        const why = `${store.name}.${action} could not be sent`;
+        calls.fail(id, toStateSyncError(error, 'stopped', why));
+      }
+    };
+    // Sent at once when connected, so several calls in one task reach the authority together.
+    if (welcomed) sendNow();
+    else connected.then(sendNow, (error: StateSyncError) => calls.fail(id, error));
+  };
+
+  const stop = async (error: StateSyncError) => {
+    if (disposed) return;
+    disposed = true;
+    timers.clearTimeout(startTimer);
+    refuse(error);
+    // The engines first: they know they are stopping and do not report the pulls cut short.
+    const engines = Promise.all([...stores.values()].map((store) => store.engine.stop()));
+    calls.cancelAll(error);
+    pulls.cancelAll(error);
+    direct.dispose();
+    if (welcomed) trySend({ v: PROTOCOL_VERSION, type: 'bye' });
+    await engines;
+    offTransport();
+    transport.close();
+  };
+
+  const channel: ClientChannel = {
+    async emit(name, payload) {
+      await connected;
+      const [outcome] = await direct.request(name, payload);
+      if (outcome?.kind === 'value') return outcome.value;
+      if (outcome?.kind === 'error') throw outcome.error;
+      if (outcome?.kind === 'unhandled') {
+        throw new StateSyncError('invalid_option', `nothing listens to "${name}" on the authority`);
+      }
+      if (outcome?.kind === 'timeout') {
+        throw new StateSyncError('timeout', `emit("${name}"): no answer from the authority`);
+      }
+      throw new StateSyncError('stopped', `emit("${name}"): the client was disposed`);
+    },
+    listen: (name, handler) => direct.listen(name, (payload) => handler(payload)),
+  };
+
+  return {
+    connected,
+    channel,
+    addStore(definition, mirror) {
+      const known = stores.get(definition.name);
+      if (known) return { engine: known.engine, started: known.started };
+      const topic = topicOf(app, definition.name);
+      const store: ClientStore = {
+        name: definition.name,
+        topic,
+        definition,
+        mirror,
+        onEvent: undefined,
+        started: Promise.resolve(),
+        announce: (event) => store.onEvent?.(event),
+        engine: createRevisionSync<object>({
+          topic,
+          subscriber: {
+            subscribe(handler) {
+              store.onEvent = handler;
+              return () => {
+                store.onEvent = undefined;
+              };
+            },
+          },
+          // The engine validates the envelope; the data is whatever the authority holds.
+          provider: pulls as SnapshotProvider<object>,
+          applier: mirror.applier,
+          logger: tagLogger(logger, { store: definition.name }),
+          onError: (context) =>
+            report({ phase: 'sync', error: context.error, store: definition.name, sync: context }),
+          timeoutMs: options.callTimeoutMs,
+          timers,
+        }),
+      };
+      store.started = connected.then(() => {
+        if (disposed) throw new StateSyncError('stopped', 'the client was disposed');
+        return startStore(store);
+      });
+      store.started.catch(() => {}); // the app awaits it; not awaiting it is no unhandled rejection
+      stores.set(definition.name, store);
+      byTopic.set(topic, store);
+      for (const call of inherited.get(definition.name) ?? []) {
+        calls.adopt(call, store);
+        sendCall(call.id, store, call.action, call.args);
+      }
+      inherited.delete(definition.name);
+      return { engine: store.engine, started: store.started };
+    },
+    call(name, action, args) {
+      const store = stores.get(name);
+      try {
+        if (disposed) throw new StateSyncError('stopped', 'the client was disposed');
+        if (!store)
+          throw new StateSyncError('invalid_option', `store "${name}" is not loaded here`);
+        if (!findAction(store.definition, action)) {
+          throw new StateSyncError('invalid_option', `store "${name}" has no action "${action}"`);
+        }
+        if (!Array.isArray(args)) {
+          throw new StateSyncError('invalid_option', `${name}.${action}: args must be an array`);
+        }
+        assertCloneable(args, `${name}.${action} args`);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const id = `${prefix}-c${++counter}`;
+      const result = calls.track(id, store, action, args);
+      sendCall(id, store, action, args);
+      return result;
+    },
+    handOver() {
+      const handed = calls.handOver();
+      void stop(new StateSyncError('stopped', 'the client moved to another authority'));
+      return handed;
+    },
+    dispose: () => stop(new StateSyncError('stopped', 'the client was disposed')),
+  };
+}

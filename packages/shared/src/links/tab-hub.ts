@@ -1,0 +1,170 @@
+import {
+  createBroadcastChannelTransport,
+  type Logger,
+  PROTOCOL_VERSION,
+  StateSyncError,
+  type Transport,
+  type Unsubscribe,
+} from '@statesync/core';
+import type { ServerTransport } from '../types.js';
+
+/** What tabs of one app say to each other on their channel, besides links' messages. */
+export type TabSignal =
+  /** The sender is the authority now (elected and recovered), in this epoch. */
+  | 'leader'
+  /** The sender asks who the leader is. */
+  | 'who'
+  /** Elections without Web Locks: the leader is alive (or resigns), or a tab claims office. */
+  | 'beat'
+  | 'claim'
+  /** The sender was just elected and asks every tab for its mirrors. */
+  | 'recover'
+  /** A tab's mirrors, for the leader that asked. */
+  | 'state'
+  /** A message of the link between a client tab and the leader tab. */
+  | 'link';
+
+interface Envelope {
+  statesyncTab: 1;
+  kind: TabSignal;
+  from: string;
+  /** Only this tab reads it; the others drop it. */
+  to?: string;
+  body?: unknown;
+}
+
+/**
+ * The tabs of one app, over one BroadcastChannel: signals to all of them or to one, and links
+ * between a client tab and the leader (messages addressed to the other end's id, so every tab
+ * hears them but only that one reads them).
+ */
+export interface TabHub {
+  readonly id: string;
+  signal(kind: TabSignal, body?: unknown, to?: string): void;
+  on(kind: TabSignal, handler: (body: unknown, from: string) => void): Unsubscribe;
+  /** The link from this tab to the leader tab `leader`. */
+  link(leader: string): Transport;
+  /** The leader's side: a link for every tab that says hello to this one. */
+  serve(): ServerTransport;
+  close(): void;
+}
+
+export interface TabHubOptions {
+  channel: string;
+  id: string;
+  logger: Logger;
+  BroadcastChannel?: typeof BroadcastChannel;
+}
+
+const BYE = { v: PROTOCOL_VERSION, type: 'bye' };
+
+export function createTabHub(options: TabHubOptions): TabHub {
+  const { id, logger } = options;
+  const channel = createBroadcastChannelTransport(options.channel, {
+    logger,
+    ...(options.BroadcastChannel && { BroadcastChannel: options.BroadcastChannel }),
+  });
+  const handlers = new Map<TabSignal, Set<(body: unknown, from: string) => void>>();
+
+  const signal = (kind: TabSignal, body?: unknown, to?: string) => {
+    const envelope: Envelope = { statesyncTab: 1, kind, from: id };
+    if (to !== undefined) envelope.to = to;
+    if (body !== undefined) envelope.body = body;
+    channel.send(envelope);
+  };
+
+  const on = (kind: TabSignal, handler: (body: unknown, from: string) => void): Unsubscribe => {
+    const set = handlers.get(kind) ?? new Set();
+    handlers.set(kind, set);
+    const own = (body: unknown, from: string) => handler(body, from);
+    set.add(own);
+    return () => {
+      set.delete(own);
+    };
+  };
+
+  const off = channel.subscribe((raw) => {
+    const envelope = raw as Partial<Envelope> | null;
+    if (envelope?.statesyncTab !== 1 || typeof envelope.from !== 'string') return;
+    if (envelope.to !== undefined && envelope.to !== id) return;
+    for (const handler of [...(handlers.get(envelope.kind as TabSignal) ?? [])]) {
+      handler(envelope.body, envelope.from);
+    }
+  });
+
+  /** One end of a link: what arrives from `peer`, and sends to it. */
+  const endTo = (peer: string, onClose?: () => void) => {
+    const listeners = new Set<(message: unknown) => void>();
+    let closed = false;
+    const deliver = (message: unknown) => {
+      for (const listener of [...listeners]) listener(message);
+    };
+    const transport: Transport = {
+      send(message) {
+        if (closed) throw new StateSyncError('stopped', 'send on a closed tab link');
+        signal('link', message, peer);
+      },
+      subscribe(listener) {
+        const own = (message: unknown) => listener(message);
+        listeners.add(own);
+        return () => {
+          listeners.delete(own);
+        };
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        listeners.clear();
+        onClose?.();
+      },
+    };
+    return { transport, deliver };
+  };
+
+  return {
+    id,
+    signal,
+    on,
+    link(leader) {
+      let stopListening: Unsubscribe = () => {};
+      const end = endTo(leader, () => stopListening());
+      stopListening = on('link', (body, from) => {
+        if (from === leader) end.deliver(body);
+      });
+      return end.transport;
+    },
+    serve() {
+      return {
+        accept(onConnection) {
+          const ends = new Map<string, ReturnType<typeof endTo>>();
+          const stop = on('link', (body, from) => {
+            const hello = (body as { type?: unknown } | null)?.type === 'hello';
+            let end = ends.get(from);
+            if (hello) {
+              // A tab that says hello again (it resumed, or lost its link) starts afresh:
+              // the authority hears its old link say bye.
+              end?.deliver(BYE);
+              const fresh = endTo(from, () => {
+                if (ends.get(from) === fresh) ends.delete(from);
+              });
+              ends.set(from, fresh);
+              end = fresh;
+              onConnection(fresh.transport);
+            }
+            end?.deliver(body);
+          });
+          return () => {
+            stop();
+            for (const end of ends.values()) end.deliver(BYE);
+            ends.clear();
+          };
+        },
+      };
+    },
+    close() {
+      off();
+      handlers.clear();
+      channel.close();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { Logger, Timers, Unsubscribe } from '@statesync/core';
+import type { TabHub } from '../links/tab-hub.js';
+
+export interface TabElectionOptions {
+  /** The Web Lock whose holder leads. */
+  lock: string;
+  /** `navigator.locks`; without it, tabs elect over the hub (see below). */
+  locks: LockManager | undefined;
+  hub: TabHub;
+  timers: Timers;
+  logger: Logger;
+  /** This tab leads from now on, until it closes or disposes. */
+  onElected(): void;
+}
+
+/** How often a leader elected without Web Locks says it is alive, and when silence is death. */
+export const BEAT_MS = 250;
+export const SILENCE_MS = 1_000;
+/** How long claims are collected before the lowest id takes office. */
+export const CLAIM_MS = 150;
+
+/**
+ * Elects one leader among the tabs of an app. With Web Locks, the leader is the tab holding
+ * the lock: the browser hands it to the next tab in line the moment the holder closes, reloads
+ * or crashes. Without them, the leader beats on the hub; after `SILENCE_MS` without a beat, the
+ * tabs claim and the lowest id wins. Returns a function that steps down (or out of line).
+ */
+export function startTabElection(options: TabElectionOptions): Unsubscribe {
+  return options.locks ? lockElection(options, options.locks) : beatElection(options);
+}
+
+function lockElection({ lock, onElected, logger }: TabElectionOptions, locks: LockManager) {
+  const abort = new AbortController();
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  locks
+    .request(lock, { signal: abort.signal }, () => {
+      onElected();
+      return held;
+    })
+    .catch((error: unknown) => {
+      if (!abort.signal.aborted) logger.error('the leader election failed', { error });
+    });
+  return () => {
+    abort.abort();
+    release();
+  };
+}
+
+function beatElection({ hub, timers, onElected }: TabElectionOptions): Unsubscribe {
+  let leading = false;
+  let stopped = false;
+  let lastBeat = -Infinity;
+  let claims: Set<string> | undefined;
+  let timer: unknown;
+
+  const schedule = (ms: number, run: () => void) => {
+    timer = timers.setTimeout(() => {
+      if (!stopped) run();
+    }, ms);
+  };
+  const beat = () => {
+    hub.signal('beat');
+    schedule(BEAT_MS, beat);
+  };
+  const watch = () => {
+    if (timers.now() - lastBeat >= SILENCE_MS) claim();
+    else schedule(BEAT_MS, watch);
+  };
+  const claim = () => {
+    claims = new Set([hub.id]);
+    hub.signal('claim');
+    schedule(CLAIM_MS, () => {
+      const won = claims !== undefined && [...claims].sort()[0] === hub.id;
+      claims = undefined;
+      if (won && timers.now() - lastBeat >= SILENCE_MS) {
+        leading = true;
+        onElected();
+        beat();
+      } else {
+        watch();
+      }
+    });
+  };
+
+  const offs = [
+    hub.on('beat', (body) => {
+      const resigned = (body as { resigned?: boolean } | undefined)?.resigned;
+      lastBeat = resigned ? -Infinity : timers.now();
+    }),
+    hub.on('claim', (_body, from) => {
+      claims?.add(from);
+    }),
+  ];
+  // A new tab waits one silence for a leader before claiming.
+  lastBeat = timers.now();
+  schedule(BEAT_MS, watch);
+  return () => {
+    stopped = true;
+    timers.clearTimeout(timer);
+    for (const off of offs) off();
+    if (leading) hub.signal('beat', { resigned: true });
+  };
+}

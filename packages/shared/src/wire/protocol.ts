@@ -1,0 +1,108 @@
+/**
+ * The shared layer's own wire messages. Everything about state travels in core's messages
+ * (`invalidate`, `pull`, `snapshot`, `pull-error`, `call`, `result`); these add the handshake,
+ * store subscriptions and the direct channel. Types only: nothing here runs.
+ */
+import type {
+  InvalidateMessage,
+  Message,
+  PROTOCOL_VERSION,
+  Revision,
+  SnapshotMessage,
+  Topic,
+  WireError,
+} from '@statesync/core';
+
+/** One call that changed a store: its id, the revision it made, and what it returned. */
+export type LedgerEntry = [id: string, revision: Revision, value: unknown];
+
+interface Versioned {
+  v: typeof PROTOCOL_VERSION;
+}
+
+/** Client → authority, first: who is asking, so incompatible builds are told apart. */
+export interface HelloMessage extends Versioned {
+  type: 'hello';
+  /** The app's name (`share.name`). */
+  app: string;
+  /** The app's build version (`share.version`). */
+  version: string;
+  /** Names this client in the authority's logs and direct-channel handlers. */
+  clientId: string;
+  /** A Web Lock this client holds for its whole life: once it is free, the client is gone. */
+  lock?: string;
+}
+
+/** Authority → client: the answer to `hello`. With `error`, the client is refused. */
+export interface WelcomeMessage extends Versioned {
+  type: 'welcome';
+  app: string;
+  version: string;
+  error?: WireError;
+}
+
+/** Client → authority: send me the invalidations of this store's topic. */
+export interface SubscribeMessage extends Versioned {
+  type: 'subscribe';
+  topic: Topic;
+}
+
+/** Client → authority: stop sending this topic. */
+export interface UnsubscribeMessage extends Versioned {
+  type: 'unsubscribe';
+  topic: Topic;
+}
+
+/** Client → authority: this client is leaving; forget it. */
+export interface ByeMessage extends Versioned {
+  type: 'bye';
+}
+
+/** Either way: a direct-channel message for the other role's `listen(name)` handlers. */
+export interface EmitMessage extends Versioned {
+  type: 'emit';
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
+/**
+ * The answer to `emit`: the handler's return value, its error, or `handled: false` when
+ * nothing listens to that name on this side.
+ */
+export interface EmitResultMessage extends Versioned {
+  type: 'emit-result';
+  id: string;
+  handled: boolean;
+  value?: unknown;
+  error?: WireError;
+}
+
+export type SharedMessage =
+  | HelloMessage
+  | WelcomeMessage
+  | SubscribeMessage
+  | UnsubscribeMessage
+  | ByeMessage
+  | EmitMessage
+  | EmitResultMessage;
+
+/**
+ * An invalidation with the calls that made the change (`[id, revision, value]`), sent in
+ * `SharedTab` mode so every mirror knows which calls its state holds.
+ */
+export interface LedgerInvalidateMessage extends InvalidateMessage {
+  calls?: LedgerEntry[];
+}
+
+/** A snapshot with the authority's recent calls (`SharedTab` mode), as of that snapshot. */
+export interface LedgerSnapshotMessage extends SnapshotMessage {
+  calls?: LedgerEntry[];
+}
+
+/** Every message that travels between an authority and its clients. */
+export type WireMessage =
+  | Exclude<Message, InvalidateMessage | SnapshotMessage>
+  | LedgerInvalidateMessage
+  | LedgerSnapshotMessage
+  | SharedMessage;
