@@ -1,8 +1,3 @@
-export {
-  createStateSyncServer,
-  type Principal,
-  type ServerAction,
-  type ServerTopic,
-  type StateSyncServer,
-  type StateSyncServerOptions,
-} from './server.js';
+export { createStateSyncServer, type StateSyncServer } from './server.js';
+export type { RunResult } from './topic-runner.js';
+export type { AccessRequest, Principal, StateSyncServerOptions } from './types.js';
