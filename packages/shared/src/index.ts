@@ -19,6 +19,7 @@ export type {
   RuntimeLike,
   RuntimePortLike,
 } from './links/runtime-port-transport.js';
+export { createServerConnector, type ServerConnectorOptions } from './links/server-connector.js';
 export {
   createServiceWorkerConnector,
   type ServiceWorkerConnectorOptions,
