@@ -12,6 +12,8 @@ export const GUIDES = [
   'persistence',
   'shared-app',
   'testing',
+  'architecture',
+  'debugging',
 ];
 
 /** Packages in the order the sidebar lists them; any other package follows, by name. */

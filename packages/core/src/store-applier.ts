@@ -1,9 +1,7 @@
 import { StateSyncError } from './errors.js';
 import { applyPatch } from './patch.js';
+import { isForbiddenKey, isPlainObject } from './plain-object.js';
 import type { PatchEnvelope, PatchOp, SnapshotApplier, SnapshotEnvelope } from './types.js';
-
-/** Keys that would reach an object's prototype machinery when assigned, as in `applyPatch`. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * - `'patch'`: writes the snapshot's top-level keys and removes the keys an earlier snapshot had
@@ -112,13 +110,14 @@ export function createStoreApplier<Data, State>(
       );
     }
     const current = binding.read();
-    const held = isObject(current) ? current : {};
+    const held =
+      typeof current === 'object' && current !== null ? (current as Record<string, unknown>) : {};
     const next = new Set<string>();
     const set: Record<string, unknown> = {};
     let changed = false;
     for (const key of Object.keys(value)) {
       if (!isSynced(key)) continue;
-      if (FORBIDDEN_KEYS.has(key)) {
+      if (isForbiddenKey(key)) {
         throw new StateSyncError('protocol', `snapshot key "${key}" is not allowed`);
       }
       const item = value[key];
@@ -189,16 +188,6 @@ export function createStoreApplier<Data, State>(
       applySnapshot(applyPatch(source.data, patch.ops));
     },
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (!isObject(value) || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 function typeName(value: unknown): string {

@@ -49,6 +49,19 @@ describe('applyPatchInPlace', () => {
     expect(state).toEqual(before);
   });
 
+  it('refuses a length that would extend, undoing the ops before it', () => {
+    for (const value of [4, 1e7, 2 ** 32 - 1]) {
+      const state = { list: [1, 2, 3] };
+      expect(() =>
+        applyPatchInPlace(state, [
+          { op: 'replace', path: ['list', 0], value: 9 },
+          { op: 'replace', path: ['list', 'length'], value },
+        ]),
+      ).toThrow(expect.objectContaining({ code: 'protocol' }));
+      expect(state).toEqual({ list: [1, 2, 3] });
+    }
+  });
+
   it('refuses to replace the root in place', () => {
     const state = { a: 1 };
     expect(() => applyPatchInPlace(state, [{ op: 'replace', path: [], value: {} }])).toThrow(
@@ -84,7 +97,13 @@ describe('applyPatchInPlace', () => {
     const op = fc.record({
       op: fc.constantFrom('add', 'replace', 'remove'),
       path: fc.array(segment, { minLength: 1, maxLength: 3 }),
-      value: fc.oneof(fc.nat({ max: 9 }), fc.constant({ a: 1 }), fc.constant([0, 1])),
+      // 1e7 as a length would extend: both must refuse it alike.
+      value: fc.oneof(
+        fc.nat({ max: 9 }),
+        fc.constant(1e7),
+        fc.constant({ a: 1 }),
+        fc.constant([0, 1]),
+      ),
     }) as fc.Arbitrary<PatchOp>;
     const initial = { a: { b: 1, list: [1, 2, 3] }, list: [{ a: 1 }, { b: 2 }], c: 0 };
     fc.assert(

@@ -86,10 +86,10 @@ describe('writes', () => {
         { op: 'remove', path: ['list', 0] },
         { op: 'add', path: ['list', '-'], value: 4 },
         { op: 'replace', path: ['list', 'length'], value: 3 },
-        { op: 'replace', path: ['list', 'length'], value: 4 },
+        { op: 'replace', path: ['list', 'length'], value: 2 },
       ]),
     );
-    expect(plain().list).toEqual([9, 2, 3, undefined]);
+    expect(plain().list).toEqual([9, 2]);
     expect(runs()).toBe(1);
   });
 

@@ -108,6 +108,13 @@ interface ShareCommon {
    * or with `transport`, its `ready` rejects. @default '0'
    */
   version?: string;
+  /**
+   * A page whose mode fails to start (the worker script does not load, the authority is
+   * another app or version, no leader answers) rejects `ready` instead of falling back to the
+   * next mode. Without it, every fallback is reported to `onError` (phase `fallback`) and
+   * shown in `app.status.fallback`. @default false
+   */
+  strict?: boolean;
 }
 
 /**
@@ -244,6 +251,8 @@ export interface SharedAppStatus {
   clientId: string;
   /** Whether the authority is reachable now (always true on the authority itself). */
   connected: boolean;
+  /** Set when the mode asked for failed to start and `mode` is the one fallen back to. */
+  fallback?: { from: SharedMode; reason: string };
 }
 
 /** Where something went wrong, for `onError`. */
@@ -255,7 +264,9 @@ export type SharedErrorPhase =
   /** A direct-channel handler, an `onServer`/`onClient` callback or its disposer threw. */
   | 'listener'
   /** A store's mirror failed to sync (see `sync` for the engine's own context). */
-  | 'sync';
+  | 'sync'
+  /** The mode asked for failed to start; the app runs in the next one (`app.status.fallback`). */
+  | 'fallback';
 
 export interface SharedErrorContext {
   phase: SharedErrorPhase;
@@ -306,6 +317,13 @@ export interface SharedAppOptions {
   callTimeoutMs?: number;
   /** Timers for timeouts and the engine; inject a virtual clock in tests. @default the platform's */
   timers?: Timers;
+  /**
+   * Development checks: every store's state in this app is frozen, so code that mutates it
+   * throws at once, and the authority warns (with the path) about an action whose patch
+   * replaced a big subtree where a few values changed.
+   * @default true, unless the build sets `process.env.NODE_ENV` to `'production'`
+   */
+  development?: boolean;
 }
 
 /** A running shared app: the same handle on the authority, on a client and in Local mode. */

@@ -21,6 +21,7 @@ import type {
 } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';
 import { createDepartureWatcher, type LockWatcher } from './departures.js';
+import { checkPatches } from './patch-check.js';
 import { createServerStore, type ServerStore } from './server-store.js';
 
 export interface AuthorityHostOptions {
@@ -46,6 +47,8 @@ export interface AuthorityHostOptions {
   watchLock?: LockWatcher;
   /** Told after every flush that changed a store, e.g. to persist it. */
   onFlush?(store: ServerStore): void;
+  /** Warns about calls whose patches replaced much more than they changed. @default false */
+  development?: boolean;
 }
 
 /** The authority of an app: every store's truth, and the links of its clients. */
@@ -61,6 +64,11 @@ export interface AuthorityHost {
   readonly channel: ServerChannel;
   /** Announces every store's current revision again, for clients that missed the last change. */
   republish(): void;
+  /**
+   * Sends a direct-channel message to the client `clientId` alone, after the changes of this
+   * task (its answer is ignored). False when no such client is connected.
+   */
+  notify(clientId: string, name: string, payload: unknown): boolean;
   dispose(): void;
 }
 
@@ -87,6 +95,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   const changed = new Set<ServerStore>();
   let flushQueued = false;
   let disposed = false;
+  let notices = 0;
 
   const drop = (connection: Connection) => {
     if (!connections.delete(connection)) return;
@@ -123,7 +132,8 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       if (!flushed) continue;
       const message: LedgerInvalidateMessage = flushed.message;
       if (options.shareLedger && flushed.calls.length > 0) message.calls = flushed.calls;
-      options.onFlush?.(store);
+      // A state shown for time travel is not the truth: it is not kept.
+      if (!store.travelling) options.onFlush?.(store);
       for (const connection of connections) {
         // Filter on send: only clients that show this store hear of it.
         if (connection.clientId === undefined || !connection.topics.has(store.topic)) continue;
@@ -204,7 +214,12 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
           `store "${message.topic}" is not on the authority`,
         );
       }
-      const { value, revision, epoch } = store.run(message.action, message.args, message.id);
+      const { value, revision, epoch } = store.run(
+        message.action,
+        message.args,
+        message.id,
+        connection.clientId,
+      );
       reply = { v: PROTOCOL_VERSION, type: 'result', id: message.id, revision, epoch, value };
     } catch (error) {
       reply = {
@@ -301,6 +316,16 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   return {
     channel,
     getStore: (name) => stores.get(name),
+    notify(clientId, name, payload) {
+      for (const connection of connections) {
+        if (connection.clientId !== clientId) continue;
+        const id = `notice-${++notices}`;
+        connection.outbox.push({ v: PROTOCOL_VERSION, type: 'emit', id, name, payload });
+        schedule();
+        return true;
+      }
+      return false;
+    },
     republish() {
       for (const store of stores.values()) store.authority.publish();
     },
@@ -326,6 +351,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       );
       stores.set(definition.name, store);
       byTopic.set(store.topic, store);
+      if (options.development) store.observe(checkPatches(logger));
       // Clients that loaded this store first asked for it in vain: the next flush tells its
       // subscribers that it is there now, and they pull it.
       store.authority.publish();

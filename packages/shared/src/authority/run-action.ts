@@ -1,4 +1,4 @@
-import { assertCloneable, type PatchOp, StateSyncError } from '@statesync/core';
+import { assertCloneable, isThenable, type PatchOp, StateSyncError } from '@statesync/core';
 import { create, current, isDraft } from 'mutative';
 import { findAction } from '../store/define-store.js';
 import type { AnyStoreDefinition } from '../types.js';
@@ -51,14 +51,6 @@ export function runAction<S>(
     { enablePatches: true },
   );
   return { state: next as S, ops: patches as PatchOp[], value };
-}
-
-function isThenable(value: unknown): boolean {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** `value` with every draft inside it replaced by a plain copy of its current state. */

@@ -1,5 +1,6 @@
 import {
   assertCloneable,
+  createPullClient,
   createRevisionSync,
   deserializeError,
   type InvalidationEvent,
@@ -24,7 +25,6 @@ import type { WireMessage } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';
 import { type CallTarget, createCallTracker, type HandedCall } from './call-tracker.js';
 import type { Mirror } from './mirror.js';
-import { createPullRouter } from './pull-router.js';
 
 export interface SharedClientOptions {
   app: string;
@@ -123,7 +123,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     refuse(error);
   }, options.startTimeoutMs);
 
-  const pulls = createPullRouter(send, prefix);
+  const pulls = createPullClient(send, { nextId: () => `${prefix}-p${++counter}` });
   const calls = createCallTracker(timers, options.callTimeoutMs);
   const direct = createDirectChannel<typeof AUTHORITY>({
     send: (_peer, message) => send(message),

@@ -1,4 +1,4 @@
-import { StateSyncError } from '@statesync/core';
+import { isPlainObject, StateSyncError } from '@statesync/core';
 
 /**
  * Media that serialise with JSON (an extension's runtime ports) would turn `undefined` into a
@@ -22,11 +22,6 @@ type Tagged =
   | { [TAG]: 'regexp'; v: [string, string] }
   /** A user object that has a `$sj` key of its own. */
   | { [TAG]: 'object'; v: Record<string, unknown> };
-
-const isPlainObject = (value: object): value is Record<string, unknown> => {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
 
 /** Sets an own key, also one named `__proto__` (which plain assignment would treat as the prototype). */
 const put = (target: Record<string, unknown>, key: string, value: unknown) => {
