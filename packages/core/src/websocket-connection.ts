@@ -3,7 +3,7 @@ import { noopLogger } from './logger.js';
 import { isProtocolMessage, type Message, PROTOCOL_VERSION } from './protocol.js';
 import { randomId } from './random.js';
 import { compareRevisions, isCanonicalRevision } from './revision.js';
-import { createStore } from './subscribable.js';
+import { createObservable } from './subscribable.js';
 import { defaultTimers } from './timers.js';
 import type { Epoch, Logger, Revision, Subscribable, Timers, Topic, Transport } from './types.js';
 import { createWebSocketTransport, type WebSocketConstructor } from './websocket-transport.js';
@@ -90,7 +90,11 @@ export function createWebSocketConnection(
   const calls = new Map<string, PendingCall>();
   /** Sends made while no socket exists (during a back-off): pulls, mostly. */
   const outbox: unknown[] = [];
-  const status = createStore<ConnectionStatus>({ connected: false, url: urls[0]!, reconnects: 0 });
+  const status = createObservable<ConnectionStatus>({
+    connected: false,
+    url: urls[0]!,
+    reconnects: 0,
+  });
   let link: Transport | undefined;
   let index = 0;
   let failures = 0;
@@ -100,7 +104,7 @@ export function createWebSocketConnection(
   let seq = 0;
 
   const setStatus = (change: Partial<ConnectionStatus>) =>
-    status.setState({ ...status.getState(), ...change });
+    status.set({ ...status.getState(), ...change });
 
   const sendNow = (message: unknown) => {
     if (!link) {

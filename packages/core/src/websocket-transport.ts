@@ -1,4 +1,5 @@
 import { StateSyncError } from './errors.js';
+import { createTransportEnd } from './transport-end.js';
 import type { Transport } from './types.js';
 
 /** What statesync needs of a WebSocket: the browser's, or `ws` in Node. */
@@ -29,8 +30,8 @@ const OPEN = 1;
 
 /**
  * A transport over one WebSocket, JSON-encoded. Sends made before the socket is open wait for
- * it; once the socket is gone, sends throw `stopped`. Reconnecting is the caller's job (see
- * `createWebSocketConnection`): each socket is one link, and a lost link is reported once.
+ * it; once the socket is gone, sends go nowhere and `onClose` was told. Reconnecting is the
+ * caller's job (see `createWebSocketConnection`): each socket is one link.
  */
 export function createWebSocketTransport(options: WebSocketTransportOptions): Transport {
   const Socket =
@@ -38,20 +39,22 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
   if (typeof Socket !== 'function') {
     throw new StateSyncError('invalid_option', 'WebSocket is not available here');
   }
-  const listeners = new Set<(message: unknown) => void>();
   const waiting: string[] = [];
-  let state: 'opening' | 'open' | 'gone' = 'opening';
   const socket = new Socket(options.url);
-
-  const gone = (reason: string, report: boolean) => {
-    if (state === 'gone') return;
-    state = 'gone';
-    waiting.length = 0;
-    if (report) options.onClose?.(reason);
-  };
+  const end = createTransportEnd({
+    name: 'WebSocket transport',
+    post(message) {
+      const data = JSON.stringify(message);
+      if (socket.readyState === OPEN) socket.send(data);
+      else waiting.push(data);
+    },
+    release() {
+      waiting.length = 0;
+      socket.close();
+    },
+  });
   socket.onopen = () => {
-    if (state !== 'opening') return;
-    state = 'open';
+    if (end.state() !== 'open') return;
     for (const data of waiting.splice(0)) socket.send(data);
     options.onOpen?.();
   };
@@ -62,31 +65,12 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Tr
     } catch {
       return; // not ours: every statesync message is JSON
     }
-    for (const listener of [...listeners]) listener(message);
+    end.deliver(message);
   };
   socket.onerror = () => {};
   socket.onclose = (event) => {
     const why = event?.reason || (event?.code !== undefined ? `code ${event.code}` : 'closed');
-    gone(`the socket to ${options.url} closed (${why})`, true);
+    if (end.gone()) options.onClose?.(`the socket to ${options.url} closed (${why})`);
   };
-
-  return {
-    send(message) {
-      if (state === 'gone') throw new StateSyncError('stopped', 'the socket is closed');
-      const data = JSON.stringify(message);
-      if (state === 'open' && socket.readyState === OPEN) socket.send(data);
-      else waiting.push(data);
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    close() {
-      gone('closed', false);
-      listeners.clear();
-      socket.close();
-    },
-  };
+  return end.transport;
 }
