@@ -17,7 +17,7 @@ function relayServer() {
     async url() {
       await listening;
       const address = server.address();
-      return `ws://127.0.0.1:${typeof address === 'object' ? address.port : 0}`;
+      return `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     },
   };
 }
