@@ -1,5 +1,11 @@
 import { type InvalidateMessage, type Logger, PROTOCOL_VERSION } from '@statesync/core';
-import { keysOf, type RedisClient, type RedisStore, toEntryOf } from './redis-store.js';
+import {
+  keysOf,
+  type RedisClient,
+  type RedisStore,
+  type StreamEntry,
+  toEntryOf,
+} from './redis-store.js';
 
 /** One announcement for every connection of this instance: the message, encoded once. */
 export interface Announcement {
@@ -13,6 +19,17 @@ export const announce = (message: InvalidateMessage): Announcement => ({
   message,
   json: JSON.stringify(message),
   reset: false,
+});
+
+/** A stream entry as clients get it; one entry is one revision, so its delta starts just before. */
+export const entryMessage = (topic: string, entry: StreamEntry): InvalidateMessage => ({
+  v: PROTOCOL_VERSION,
+  type: 'invalidate',
+  topic,
+  revision: entry.revision,
+  epoch: entry.epoch,
+  sourceId: entry.origin,
+  delta: { base: String(BigInt(entry.revision) - 1n), ops: entry.ops },
 });
 
 type Listener = (announcement: Announcement) => void;
@@ -77,18 +94,7 @@ export function createFanOut(
           if (topic === undefined) continue;
           for (const raw of stream.messages) {
             cursors.get(topic)!.id = raw.id;
-            const entry = toEntryOf(raw);
-            // One entry is one revision, so its delta starts at the revision before.
-            const message: InvalidateMessage = {
-              v: PROTOCOL_VERSION,
-              type: 'invalidate',
-              topic,
-              revision: entry.revision,
-              epoch: entry.epoch,
-              sourceId: entry.origin,
-              delta: { base: String(BigInt(entry.revision) - 1n), ops: entry.ops },
-            };
-            emit(topic, announce(message));
+            emit(topic, announce(entryMessage(topic, toEntryOf(raw))));
           }
         }
       } catch (error) {

@@ -1,5 +1,5 @@
 import { type Logger, PROTOCOL_VERSION } from '@statesync/core';
-import { type Announcement, announce, type FanOut } from './fan-out.js';
+import { type Announcement, announce, entryMessage, type FanOut } from './fan-out.js';
 import type { RedisStore } from './redis-store.js';
 
 /** Where a client says it stands: the last revision (and epoch) it saw. */
@@ -43,19 +43,7 @@ export async function follow(
           : undefined;
       last = BigInt(from.revision);
       if (entries) {
-        for (const entry of entries) {
-          deliver(
-            announce({
-              v: PROTOCOL_VERSION,
-              type: 'invalidate',
-              topic,
-              revision: entry.revision,
-              epoch: entry.epoch,
-              sourceId: entry.origin,
-              delta: { base: String(BigInt(entry.revision) - 1n), ops: entry.ops },
-            }),
-          );
-        }
+        for (const entry of entries) deliver(announce(entryMessage(topic, entry)));
       } else {
         last = undefined;
         deliver(
