@@ -114,3 +114,16 @@ export type {
   Unsubscribe,
 } from './types.js';
 export { parseInvalidation, parseSnapshot, parseStamp } from './validate.js';
+export {
+  type CallOutcome,
+  type ConnectionStatus,
+  createWebSocketConnection,
+  type WebSocketConnection,
+  type WebSocketConnectionOptions,
+} from './websocket-connection.js';
+export {
+  createWebSocketTransport,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketTransportOptions,
+} from './websocket-transport.js';
