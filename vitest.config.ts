@@ -12,8 +12,8 @@ export default defineConfig({
         resolve: {
           alias: [
             {
-              find: /^@statesync\/([a-z-]+)\/testing$/,
-              replacement: fromRoot('./packages/$1/src/testing.ts'),
+              find: /^@statesync\/([a-z-]+)\/(testing|devtools)$/,
+              replacement: fromRoot('./packages/$1/src/$2.ts'),
             },
             // Every other package by its name: @statesync/<name> → packages/<name>/src.
             {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, build, the docs site, publint + attw, then every vitest suite
-// (unit and real-browser).
-// Check steps print their output only when they fail. The very last line is always
+// `npm test`: type-check, lint, build, the docs site, bundle sizes, publint + attw, then every
+// vitest suite (unit and real-browser).
+// Check steps print their output only when they fail (the size step always prints its table). The very last line is always
 // "N passed, N failed, N skipped" over all tests; a failed check step counts as one failure.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -57,6 +57,7 @@ async function step(name, command, args, options) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.ok) {
     console.log(`✓ ${name} (${seconds} s)`);
+    if (options?.print) console.log(result.output.trimEnd().replace(/^/gm, '  '));
   } else {
     failedSteps.push(name);
     console.log(`✗ ${name} failed (exit ${result.code}, ${seconds} s):`);
@@ -99,6 +100,8 @@ async function main() {
   if (built) {
     // The demo imports the packages' built types, as an app would.
     await step('type-check demo', bin('tsc'), ['-p', 'demo/tsconfig.json', '--noEmit']);
+    // What a page carries, bundled and gzipped as a user's bundler would; prints every entry.
+    await step('size', process.execPath, ['scripts/size.mjs'], { print: true });
     for (const dir of packageDirs()) {
       await step(`publint ${relative(root, dir)}`, bin('publint'), [], { cwd: dir });
       // Types resolve for ESM and CJS consumers alike (node10 predates `exports`).

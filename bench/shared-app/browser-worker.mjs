@@ -15,5 +15,10 @@ const app = createSharedApp({
   stores: definitions,
   share: { name: params.get('app'), port: 'server', type: 'SharedWorker' },
 });
-// On the authority an action runs at once, so the state is complete before the first connect.
-if (kind === 'full') for (const d of definitions) void spawn(app.store(d), 'fill', [size]);
+// Setups run once the authority's code has loaded, before it serves the first client; an action
+// runs at once there, so the state is complete before the first client has it.
+if (kind === 'full') {
+  app.onServer(() => {
+    for (const d of definitions) void spawn(app.store(d), 'fill', [size]);
+  });
+}

@@ -40,6 +40,7 @@ const app = createSharedApp({
   onError: ({ phase, error }) => problems.push(`${phase}: ${error.message}`),
 });
 
+await app.ready;
 if (kind === 'full') {
   for (const definition of definitions) await spawn(app.store(definition), 'fill', [size]);
 }

@@ -2,6 +2,7 @@
 // actions and the settings authority; pages only render mirrors and ask.
 import { createConsoleLogger } from '@statesync/core';
 import { createSharedApp } from '@statesync/shared';
+import { serveDevtools } from '@statesync/shared/devtools';
 import { APP_NAME } from './model/app-name.js';
 import { todos } from './model/todos.js';
 import { serveSettings } from './sync/serve-settings.js';
@@ -13,3 +14,5 @@ const app = createSharedApp({
   logger,
 });
 serveSettings(app, logger);
+// Redux DevTools in any window (see demo-app.ts) travel in time here, so every window follows.
+serveDevtools(app);

@@ -1,5 +1,5 @@
 // The API reference, read from the sources with the TypeScript compiler: for every entry point
-// (packages/<name>/src/index.ts and testing.ts), each exported name with its kind, its
+// (packages/<name>/src/index.ts, testing.ts and devtools.ts), each exported name with its kind, its
 // declaration without bodies, and its JSDoc.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,6 +8,7 @@ import ts from 'typescript';
 const ENTRIES = [
   { file: 'index.ts', suffix: '' },
   { file: 'testing.ts', suffix: '/testing' },
+  { file: 'devtools.ts', suffix: '/devtools' },
 ];
 
 /** Kinds in the order a page lists them. */

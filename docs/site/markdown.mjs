@@ -72,6 +72,13 @@ export function createMarkdown({ resolveLink }) {
         ];
         return `<a ${attributes.join(' ')}>${this.parser.parseInline(tokens)}</a>`;
       },
+      // A picture is a file of the repository: checked and linked like one.
+      image({ href, title, text }) {
+        const resolved = resolveLink(href, page);
+        if (resolved.error) errors.push(resolved.error);
+        const titled = title ? ` title="${escapeHtml(title)}"` : '';
+        return `<img src="${escapeHtml(resolved.href ?? href)}" alt="${escapeHtml(text)}"${titled}>`;
+      },
     },
   });
 

@@ -12,13 +12,17 @@ export const GUIDES = [
   'transports',
   'persistence',
   'shared-app',
+  'across-devices',
   'testing',
+  'architecture',
+  'debugging',
 ];
 
 /** Packages in the order the sidebar lists them; any other package follows, by name. */
 const PACKAGE_ORDER = [
   'core',
   'shared',
+  'server',
   'persistence',
   'react',
   'vue',

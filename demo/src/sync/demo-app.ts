@@ -22,6 +22,10 @@ export function createDemoApp(): DemoApp {
   });
   // Runs only while this page is the authority itself (an elected tab, or Local).
   serveSettings(app, logger);
+  // Redux DevTools, in development (or with ?devtools): a chunk of its own, loaded only then.
+  if (import.meta.env.DEV || new URLSearchParams(location.search).has('devtools')) {
+    void import('@statesync/shared/devtools').then(({ connectDevtools }) => connectDevtools(app));
+  }
   // Leaving says goodbye to the authority; a page restored from the back/forward cache starts over.
   addEventListener('pagehide', () => void app.dispose());
   addEventListener('pageshow', (event) => {

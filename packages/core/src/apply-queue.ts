@@ -1,16 +1,7 @@
+import { withDeadline } from './deadline.js';
+import type { EngineContext } from './engine-context.js';
 import { toStateSyncError } from './errors.js';
-import type { Report } from './reporter.js';
-import type { RevisionGate } from './revision-gate.js';
-import type {
-  Delta,
-  Epoch,
-  InvalidationEvent,
-  Logger,
-  PatchEnvelope,
-  Revision,
-  SnapshotApplier,
-  SnapshotEnvelope,
-} from './types.js';
+import type { Delta, InvalidationEvent, PatchEnvelope, SnapshotEnvelope } from './types.js';
 
 /**
  * What applying a snapshot came to:
@@ -35,23 +26,10 @@ export interface ApplyQueue<T> {
   drained(): Promise<void>;
 }
 
-export interface ApplyQueueOptions<T> {
-  applier: SnapshotApplier<T>;
-  gate: RevisionGate;
-  /** Moves local state to (revision, epoch): the gate and the status. */
-  commit(revision: Revision, epoch: Epoch | undefined): void;
-  /** Asks for a snapshot of at least (revision, epoch): the delta path's fallback. */
-  pull(revision: Revision, epoch: Epoch | undefined): void;
-  isStopped(): boolean;
-  report: Report;
-  logger: Logger;
-  /** False when nobody reads debug lines, so hot paths skip building them. */
-  debugging: boolean;
-}
-
 /** Every write into local state, snapshots and deltas alike. Applies never overlap. */
-export function createApplyQueue<T>(options: ApplyQueueOptions<T>): ApplyQueue<T> {
-  const { applier, gate, commit, pull, isStopped, report, logger, debugging } = options;
+export function createApplyQueue<T>(context: EngineContext<T>): ApplyQueue<T> {
+  const { applier, gate, commit, pull, isStopped, report, logger, debugging } = context;
+  const { applyTimeoutMs, timers } = context;
   /** Set after a failed apply: the next snapshot is applied even at an equal revision. */
   let repair = false;
   let applyQueue: Promise<void> = Promise.resolve();
@@ -113,7 +91,11 @@ export function createApplyQueue<T>(options: ApplyQueueOptions<T>): ApplyQueue<T
       throw applyFailed(snapshot, error);
     }
     if (!result || typeof result.then !== 'function') return snapshotApplied(snapshot, sameAsLocal);
-    return Promise.resolve(result).then(
+    return withDeadline(result, {
+      timeoutMs: applyTimeoutMs,
+      timers,
+      what: `apply() of revision ${snapshot.revision}`,
+    }).then(
       () => snapshotApplied(snapshot, sameAsLocal),
       (error: unknown) => {
         throw applyFailed(snapshot, error);
@@ -163,7 +145,11 @@ export function createApplyQueue<T>(options: ApplyQueueOptions<T>): ApplyQueue<T
       return;
     }
     if (!result || typeof result.then !== 'function') return deltaApplied(event);
-    return result.then(
+    return withDeadline(result, {
+      timeoutMs: applyTimeoutMs,
+      timers,
+      what: `applyPatch() to revision ${event.revision}`,
+    }).then(
       () => deltaApplied(event),
       (error: unknown) => deltaFailed(event, error),
     );

@@ -1,7 +1,7 @@
-import { notCloneable } from './cloneable.js';
 import { StateSyncError } from './errors.js';
 import { noopLogger } from './logger.js';
-import type { Logger, Transport, Unsubscribe } from './types.js';
+import { createTransportEnd } from './transport-end.js';
+import type { Logger, Transport } from './types.js';
 
 export interface BroadcastChannelTransportOptions {
   /** Told about listeners that throw and messages that cannot be deserialised. */
@@ -28,59 +28,30 @@ export function createBroadcastChannelTransport(
     throw new StateSyncError('invalid_option', 'channel name must be a non-empty string');
   }
   const logger = options.logger ?? noopLogger;
-  const listeners = new Set<(message: unknown) => void>();
   let channel: BroadcastChannel | undefined;
-  let closed = false;
 
   const open = () => {
     if (channel) return channel;
     const opened = new Channel(name);
-    opened.onmessage = (event: MessageEvent) => {
-      for (const listener of [...listeners]) {
-        if (!listeners.has(listener)) continue;
-        try {
-          listener(event.data);
-        } catch (error) {
-          logger.error('transport listener threw', { error });
-        }
-      }
-    };
+    opened.onmessage = (event: MessageEvent) => end.deliver(event.data);
     opened.onmessageerror = () => logger.warn('a message could not be deserialised', { name });
     channel = opened;
     return opened;
   };
-
   const release = () => {
     channel?.close();
     channel = undefined;
   };
 
-  return {
-    send(message) {
-      if (closed) throw new StateSyncError('stopped', `send on closed channel "${name}"`);
-      try {
-        open().postMessage(message);
-      } catch (error) {
-        if (error instanceof Error && error.name === 'DataCloneError') {
-          throw notCloneable(message, error);
-        }
-        throw error;
-      }
-    },
-    subscribe(listener): Unsubscribe {
-      if (closed) throw new StateSyncError('stopped', `subscribe on closed channel "${name}"`);
-      const own = (message: unknown) => listener(message);
-      listeners.add(own);
+  const end = createTransportEnd({
+    name: `channel "${name}"`,
+    logger,
+    post: (message) => open().postMessage(message),
+    listen() {
       open();
-      return () => {
-        listeners.delete(own);
-        if (listeners.size === 0) release();
-      };
+      return release;
     },
-    close() {
-      closed = true;
-      listeners.clear();
-      release();
-    },
-  };
+    release,
+  });
+  return end.transport;
 }

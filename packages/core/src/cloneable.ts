@@ -5,7 +5,12 @@ import { StateSyncError } from './errors.js';
  * path of the first part that cannot cross a window boundary (`message.items[2].onClick`).
  */
 export function notCloneable(value: unknown, error: unknown, name = 'message'): StateSyncError {
-  const where = findUncloneable(value, name, new Set());
+  let where: string | undefined;
+  try {
+    where = findUncloneable(value, name, new Set());
+  } catch {
+    // Nested deeper than the stack allows (the clone failed for the same reason): no path.
+  }
   const detail = error instanceof Error ? error.message : String(error);
   return new StateSyncError(
     'not_cloneable',

@@ -1,11 +1,13 @@
 import { createApplyQueue } from './apply-queue.js';
+import { withDeadline } from './deadline.js';
+import type { EngineContext } from './engine-context.js';
+import { createEngineReporter } from './engine-reporter.js';
 import { StateSyncError, toStateSyncError } from './errors.js';
 import { createFetchLoop } from './fetch-loop.js';
 import { createHydration } from './hydration.js';
 import { createInvalidationHandler } from './invalidation-handler.js';
 import { noopLogger } from './logger.js';
 import { watchPageLifecycle } from './page-lifecycle.js';
-import { createReporter } from './reporter.js';
 import { createRetryPolicy } from './retry.js';
 import { assertRevision } from './revision.js';
 import { createRevisionGate, type Mark } from './revision-gate.js';
@@ -52,8 +54,17 @@ export interface RevisionSyncOptions<T> {
   throttling?: ThrottlingOptions;
   /** Retries failed fetches; `false` for a single attempt. @default { maxAttempts: 3 } */
   retry?: RetryOptions | false;
-  /** Per-attempt limit for `getSnapshot`; the provider's signal aborts when it passes. @default 30000 */
+  /**
+   * Per-attempt limit for `getSnapshot` (the provider's signal aborts when it passes) and
+   * `getRevision`, and the limit for `subscriber.subscribe`. @default 30000
+   */
   timeoutMs?: number;
+  /**
+   * Limit for each `apply`, `applyPatch` and `hydrate` of the applier that returns a promise.
+   * One that does not settle in time is reported as `timeout` and treated as failed, so later
+   * snapshots and `stop()` do not wait on it for ever. @default 10000
+   */
+  applyTimeoutMs?: number;
   /** The revision local state already holds, e.g. hydrated from storage. */
   initialRevision?: Revision;
   /** The epoch `initialRevision` belongs to. */
@@ -98,6 +109,13 @@ const DEFAULT_THROTTLING: ThrottlingOptions = { debounceMs: 16, leading: true, m
 /** Platform timers overflow past this and fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+function checkTimeout(ms: number, name: string): number {
+  if (!(ms > 0 && (ms <= MAX_TIMER_MS || ms === Number.POSITIVE_INFINITY))) {
+    throw new StateSyncError('invalid_option', `${name} must be in 1..${MAX_TIMER_MS} or Infinity`);
+  }
+  return ms;
+}
+
 /**
  * Composes the engine: the revision gate, the apply queue, the fetch loop, the invalidation
  * handler and hydration, around one lifecycle (`new` → `starting` → `running` → `stopped`).
@@ -112,13 +130,8 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   const debugging = logger !== noopLogger;
   const timers = options.timers ?? defaultTimers;
   const retry = createRetryPolicy(options.retry, options.random ?? Math.random);
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  if (!(timeoutMs > 0 && (timeoutMs <= MAX_TIMER_MS || timeoutMs === Number.POSITIVE_INFINITY))) {
-    throw new StateSyncError(
-      'invalid_option',
-      `timeoutMs must be in 1..${MAX_TIMER_MS} or Infinity`,
-    );
-  }
+  const timeoutMs = checkTimeout(options.timeoutMs ?? 30_000, 'timeoutMs');
+  const applyTimeoutMs = checkTimeout(options.applyTimeoutMs ?? 10_000, 'applyTimeoutMs');
 
   const { initialEpoch } = options;
   if (initialEpoch !== undefined && (typeof initialEpoch !== 'string' || initialEpoch === '')) {
@@ -141,51 +154,55 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   const isStopped = () => phase === 'stopped';
   const isRunning = () => phase === 'running';
   const stoppedError = () => new StateSyncError('stopped', `sync of "${topic}" was stopped`);
+  const callQuietly = (off: unknown) => {
+    try {
+      if (typeof off === 'function') off();
+    } catch (thrown) {
+      logger.warn('unsubscribe threw', { error: thrown });
+    }
+  };
+  let announceStop!: (reason: StateSyncError) => void;
+  const stopped = new Promise<StateSyncError>((resolve) => {
+    announceStop = resolve;
+  });
 
   const gate = createRevisionGate(initial);
   const status = createSyncStatus(initial, logger);
-  const report = createReporter({
-    topic,
-    logger,
-    onError: options.onError,
-    localRevision: () => gate.local()?.revision,
-  });
-  const commit = (revision: Revision, epoch: Epoch | undefined) => {
-    gate.commit(revision, epoch);
-    const at = timers.now();
-    // A delta can bring state up to date after a failed fetch.
-    status.applied(revision, gate.local()?.epoch, at, !fetches.isFetching() && isRunning());
-  };
-  const pull = (revision: Revision, epoch: Epoch | undefined) => {
-    gate.want(revision, epoch);
-    fetches.schedule();
-  };
-  const shared = { gate, commit, pull, isStopped, report, logger, debugging };
-  const applies = createApplyQueue({ ...shared, applier });
-  const fetches = createFetchLoop({
+  const report = createEngineReporter(topic, logger, options.onError, gate);
+  const context: EngineContext<T> = {
     topic,
     provider,
+    applier,
+    shouldRefresh: options.shouldRefresh,
     timeoutMs,
+    applyTimeoutMs,
     timers,
     retry,
     throttling: options.throttling ?? DEFAULT_THROTTLING,
     gate,
-    applies,
     status,
     report,
     logger,
     debugging,
+    commit(revision, epoch) {
+      gate.commit(revision, epoch);
+      const at = timers.now();
+      // A delta can bring state up to date after a failed fetch.
+      status.applied(revision, gate.local()?.epoch, at, !fetches.isFetching() && isRunning());
+    },
+    pull(revision, epoch) {
+      gate.want(revision, epoch);
+      fetches.schedule();
+    },
     isStopped,
     isRunning,
-  });
-  const handleEvent = createInvalidationHandler({
-    ...shared,
-    topic,
-    shouldRefresh: options.shouldRefresh,
-    applier,
-    applyDelta: applies.applyDelta,
-  });
-  const hydration = createHydration(shared);
+    stopped,
+  };
+  const { commit } = context;
+  const applies = createApplyQueue(context);
+  const fetches = createFetchLoop(context, applies);
+  const handleEvent = createInvalidationHandler(context, applies.applyDelta);
+  const hydration = createHydration(context);
 
   return {
     topic,
@@ -208,10 +225,24 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
       startPromise = (async () => {
         if (applier.hydrate) await hydration.restore(applier.hydrate.bind(applier));
         if (isStopped()) return;
+        let subscribing: Promise<Unsubscribe>;
+        try {
+          subscribing = Promise.resolve(subscriber.subscribe(handleEvent));
+        } catch (thrown) {
+          subscribing = Promise.reject(thrown);
+        }
         let off: Unsubscribe;
         try {
-          off = await subscriber.subscribe(handleEvent);
+          off = await withDeadline(subscribing, {
+            timeoutMs,
+            timers,
+            what: `subscribing to "${topic}"`,
+            until: stopped,
+          });
         } catch (thrown) {
+          // A subscription that comes after all is ended at once: nobody else would end it.
+          subscribing.then(callQuietly, () => {});
+          if (isStopped()) return;
           const error = toStateSyncError(thrown, 'subscribe_failed', `subscribing to "${topic}"`);
           report('subscribe', error, {});
           if (phase === 'starting') {
@@ -256,15 +287,11 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
     stop() {
       if (stopPromise) return stopPromise;
       phase = 'stopped';
-      fetches.stop(stoppedError());
+      const reason = stoppedError();
+      announceStop(reason);
+      fetches.stop(reason);
       stopPromise = (async () => {
-        for (const off of [unsubscribe, stopWatching, stopLifecycle]) {
-          try {
-            off?.();
-          } catch (thrown) {
-            logger.warn('unsubscribe threw', { error: thrown });
-          }
-        }
+        for (const off of [unsubscribe, stopWatching, stopLifecycle]) callQuietly(off);
         unsubscribe = stopWatching = stopLifecycle = undefined;
         await Promise.allSettled([fetches.settled(), applies.drained()]);
         status.idle();

@@ -1,21 +1,10 @@
 import type { ApplyQueue, SnapshotOutcome } from './apply-queue.js';
+import type { EngineContext } from './engine-context.js';
 import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './errors.js';
 import { fetchRevision, fetchSnapshot } from './fetch-snapshot.js';
 import { createRefreshWaiters } from './refresh-waiters.js';
-import type { Report } from './reporter.js';
-import type { RetryPolicy } from './retry.js';
-import type { RevisionGate } from './revision-gate.js';
-import type { SyncStatusStore } from './sync-status.js';
 import { createThrottle } from './throttle.js';
-import type {
-  Logger,
-  Revision,
-  SnapshotProvider,
-  SyncErrorContext,
-  ThrottlingOptions,
-  Timers,
-  Topic,
-} from './types.js';
+import type { Epoch, Revision, SyncErrorContext } from './types.js';
 
 /** Confirming pulls per fetch loop; see `confirms`. */
 const MAX_CONFIRMING_PULLS = 8;
@@ -35,24 +24,6 @@ export interface FetchLoop {
   stop(reason: StateSyncError): void;
 }
 
-export interface FetchLoopOptions<T> {
-  topic: Topic;
-  provider: SnapshotProvider<T>;
-  timeoutMs: number;
-  timers: Timers;
-  retry: RetryPolicy;
-  throttling: ThrottlingOptions;
-  gate: RevisionGate;
-  applies: ApplyQueue<T>;
-  status: SyncStatusStore;
-  report: Report;
-  logger: Logger;
-  /** False when nobody reads debug lines, so hot paths skip building them. */
-  debugging: boolean;
-  isStopped(): boolean;
-  isRunning(): boolean;
-}
-
 /** Failures a second attempt cannot cure: the same answer would fail the same way. */
 const FINAL_CODES = new Set<StateSyncErrorCode>([
   'protocol',
@@ -65,9 +36,9 @@ const FINAL_CODES = new Set<StateSyncErrorCode>([
  * Pulls snapshots: throttle → fetch with retry and timeout → stale check → apply, one fetch at a
  * time, with at most one more queued behind it however many events arrive meanwhile.
  */
-export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
-  const { topic, provider, timeoutMs, timers, retry, gate, applies, status, report } = options;
-  const { logger, debugging, isStopped, isRunning } = options;
+export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueue<T>): FetchLoop {
+  const { topic, provider, timeoutMs, timers, retry, gate, status, report } = context;
+  const { logger, debugging, isStopped, isRunning } = context;
   const waiters = createRefreshWaiters(gate);
   let fetchesStarted = 0;
   /** True from the start of a fetch until it and those queued behind it are done. */
@@ -128,6 +99,25 @@ export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
         resolve();
       };
     });
+
+  /** True while the provider answers older revisions than local state holds (a lagging replica). */
+  let lagging = false;
+  /** Reports the first of a run of answers older than local state; the newer copy is kept. */
+  const noteLag = (revision: Revision, epoch: Epoch | undefined) => {
+    const behind = gate.isBehind(revision, epoch);
+    if (behind && !lagging) {
+      const held = gate.local()?.revision;
+      report(
+        'snapshot',
+        new StateSyncError(
+          'stale_snapshot',
+          `the provider answered revision ${revision}, older than the held ${held}; keeping the newer copy`,
+        ),
+        { snapshotRevision: revision },
+      );
+    }
+    lagging = behind;
+  };
 
   /** Follows up on what applying a snapshot came to. */
   const took = (outcome: SnapshotOutcome) => {
@@ -193,6 +183,7 @@ export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
               abortFetch = call.abort;
               const snapshot = await call.result;
               snapshotRevision = snapshot.revision;
+              noteLag(snapshot.revision, snapshot.epoch);
               stage = 'apply';
               const outcome = applies.applySnapshot(snapshot);
               took(typeof outcome === 'string' ? outcome : await outcome);
@@ -220,8 +211,9 @@ export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
         probe = false;
         if (isStopped()) return;
         if (error?.code === 'stale_snapshot') {
-          // Retries are spent: the authority does not serve the epochs those events named.
-          gate.dropOtherEpochs();
+          // Retries are spent: the authority does not serve what those events named (another
+          // epoch, or a forged revision of this one). Waiting for it would fail every later fetch.
+          gate.dropUnmet();
         }
         // A refresh() still below the revision it was promised pulls again, throttle or not.
         const refreshOwed = !error && waiters.owed(fetchNumber);
@@ -249,7 +241,7 @@ export function createFetchLoop<T>(options: FetchLoopOptions<T>): FetchLoop {
       // A trailing run whose announcements an earlier fetch already brought has nothing to do.
       if (gate.pending() || refreshWanted) fetchNow();
     },
-    options.throttling,
+    context.throttling,
     timers,
   );
 

@@ -1,7 +1,7 @@
-import { toStateSyncError } from './errors.js';
-import type { Report } from './reporter.js';
-import type { RevisionGate } from './revision-gate.js';
-import type { Epoch, Logger, Revision, RevisionStamp } from './types.js';
+import { withDeadline } from './deadline.js';
+import type { EngineContext } from './engine-context.js';
+import { isStateSyncError, toStateSyncError } from './errors.js';
+import type { RevisionStamp } from './types.js';
 import { parseStamp } from './validate.js';
 
 /** Revisions the applier reached by itself: restored from storage, or passed along by a sibling. */
@@ -12,31 +12,24 @@ export interface Hydration {
   adopt(raw: RevisionStamp): void;
 }
 
-export interface HydrationOptions {
-  gate: RevisionGate;
-  /** Moves local state to (revision, epoch): the gate and the status. */
-  commit(revision: Revision, epoch: Epoch | undefined): void;
-  /** Asks for a snapshot of at least (revision, epoch). */
-  pull(revision: Revision, epoch: Epoch | undefined): void;
-  isStopped(): boolean;
-  report: Report;
-  logger: Logger;
-  /** False when nobody reads debug lines, so hot paths skip building them. */
-  debugging: boolean;
-}
-
-export function createHydration(options: HydrationOptions): Hydration {
-  const { gate, commit, pull, isStopped, report, logger, debugging } = options;
+export function createHydration<T>(context: EngineContext<T>): Hydration {
+  const { gate, commit, pull, isStopped, report, logger, debugging } = context;
   return {
     async restore(restore) {
       try {
-        const raw = await restore();
+        const raw = await withDeadline(restore(), {
+          timeoutMs: context.applyTimeoutMs,
+          timers: context.timers,
+          what: 'hydrate()',
+          until: context.stopped,
+        });
         if (raw === undefined || isStopped()) return;
         const stamp = parseStamp(raw, 'hydrate() result');
         if (!gate.isAhead(stamp.revision, stamp.epoch)) return;
         commit(stamp.revision, stamp.epoch);
         if (debugging) logger.debug('hydrated', { revision: stamp.revision });
       } catch (thrown) {
+        if (isStateSyncError(thrown, 'stopped')) return;
         report('start', toStateSyncError(thrown, 'apply_failed', 'hydrate() failed'), {});
       }
     },

@@ -9,6 +9,7 @@ export {
   createBroadcastChannelTransport,
 } from './broadcast-channel-transport.js';
 export { assertCloneable } from './cloneable.js';
+export { type DeadlineOptions, isThenable, withDeadline } from './deadline.js';
 export { createRevisionSync, type RevisionSyncHandle, type RevisionSyncOptions } from './engine.js';
 export {
   deserializeError,
@@ -36,6 +37,15 @@ export {
 export { watchPageLifecycle } from './page-lifecycle.js';
 export { applyPatch, applyPatchInPlace } from './patch.js';
 export {
+  createPendingRequests,
+  type PendingRequests,
+  type PendingRequestsOptions,
+  type RequestOptions,
+  type RequestOutcome,
+  type TakenRequest,
+} from './pending-requests.js';
+export { isPlainObject, isRecord } from './plain-object.js';
+export {
   type CallMessage,
   type InvalidateMessage,
   isProtocolMessage,
@@ -46,7 +56,9 @@ export {
   type ResultMessage,
   type SnapshotMessage,
 } from './protocol.js';
+export { createPullClient, type PullClient, type PullClientOptions } from './pull-client.js';
 export { randomId } from './random.js';
+export { createReporter, type Reporter, type ReportLine } from './reporter.js';
 export {
   assertRevision,
   compareRevisions,
@@ -57,11 +69,18 @@ export {
 export {
   type ApplyMode,
   createStoreApplier,
+  mergeOps,
   type StoreApplierOptions,
   type StoreBinding,
 } from './store-applier.js';
+export { createObservable, type Observable } from './subscribable.js';
 export { createThrottle, type Throttle } from './throttle.js';
 export { defaultTimers } from './timers.js';
+export {
+  createTransportEnd,
+  type TransportEnd,
+  type TransportMedium,
+} from './transport-end.js';
 export {
   createTransportProvider,
   createTransportSubscriber,
@@ -95,3 +114,16 @@ export type {
   Unsubscribe,
 } from './types.js';
 export { parseInvalidation, parseSnapshot, parseStamp } from './validate.js';
+export {
+  type CallOutcome,
+  type ConnectionStatus,
+  createWebSocketConnection,
+  type WebSocketConnection,
+  type WebSocketConnectionOptions,
+} from './websocket-connection.js';
+export {
+  createWebSocketTransport,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketTransportOptions,
+} from './websocket-transport.js';

@@ -1,42 +1,18 @@
+import type { EngineContext } from './engine-context.js';
 import { toStateSyncError } from './errors.js';
-import type { Report } from './reporter.js';
-import type { RevisionGate } from './revision-gate.js';
-import type {
-  Delta,
-  Epoch,
-  InvalidationEvent,
-  Logger,
-  Revision,
-  SnapshotApplier,
-  Topic,
-} from './types.js';
+import type { Delta, InvalidationEvent } from './types.js';
 import { parseInvalidation } from './validate.js';
-
-export interface InvalidationHandlerOptions<T> {
-  topic: Topic;
-  shouldRefresh: ((event: InvalidationEvent) => boolean) | undefined;
-  gate: RevisionGate;
-  /** Read on every event: whether events carrying a delta go to `applyDelta`. */
-  applier: SnapshotApplier<T>;
-  applyDelta(event: InvalidationEvent & { delta: Delta }): void;
-  /** Asks for a snapshot of at least (revision, epoch). */
-  pull(revision: Revision, epoch: Epoch | undefined): void;
-  isStopped(): boolean;
-  report: Report;
-  logger: Logger;
-  /** False when nobody reads debug lines, so hot paths skip building them. */
-  debugging: boolean;
-}
 
 /**
  * The subscriber's handler: validation, topic, `shouldRefresh`, the revision gate, then a delta
  * or a pull.
  */
 export function createInvalidationHandler<T>(
-  options: InvalidationHandlerOptions<T>,
+  context: EngineContext<T>,
+  applyDelta: (event: InvalidationEvent & { delta: Delta }) => void,
 ): (raw: unknown) => void {
-  const { topic, shouldRefresh, gate, applier, applyDelta, pull, isStopped, report } = options;
-  const { logger, debugging } = options;
+  const { topic, shouldRefresh, gate, applier, pull, isStopped, report } = context;
+  const { logger, debugging } = context;
   return (raw) => {
     if (isStopped()) return;
     let event: InvalidationEvent;

@@ -1,7 +1,6 @@
-import { notCloneable } from './cloneable.js';
-import { StateSyncError } from './errors.js';
 import { noopLogger } from './logger.js';
-import type { Logger, Transport, Unsubscribe } from './types.js';
+import { createTransportEnd, type TransportEnd } from './transport-end.js';
+import type { Logger, Transport } from './types.js';
 
 export interface MemoryHubOptions {
   /**
@@ -20,74 +19,40 @@ export interface MemoryHub {
   openCount(): number;
 }
 
-type Listener = (message: unknown) => void;
-
 /** An in-process broadcast medium, like a BroadcastChannel shared by all ends of one hub. */
 export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
   const clone = options.clone ?? true;
   const logger = options.logger ?? noopLogger;
-  const ends = new Set<Set<Listener>>();
-
-  const copy = (message: unknown): unknown => {
-    if (!clone) return message;
-    try {
-      return structuredClone(message);
-    } catch (error) {
-      throw notCloneable(message, error);
-    }
-  };
-
-  const deliver = (end: Set<Listener>, message: unknown) => {
-    // Listeners that unsubscribed (or an end that closed) after the send get nothing.
-    for (const listener of [...end]) {
-      if (!end.has(listener)) continue;
-      try {
-        listener(message);
-      } catch (error) {
-        // A throw here would escape a microtask as an uncaught exception (fatal in Node) and is
-        // the listener's own bug, so it goes to the logger, as a BroadcastChannel sends it to
-        // the global error handler without failing the other listeners.
-        logger.error('transport listener threw', { error });
-      }
-    }
-  };
+  // The ends that listen: a send reaches these.
+  const ends = new Set<TransportEnd>();
+  const copy = (message: unknown) => (clone ? structuredClone(message) : message);
 
   return {
     openCount: () => ends.size,
     connect() {
-      const listeners = new Set<Listener>();
-      let closed = false;
-      return {
-        send(message) {
-          if (closed) throw new StateSyncError('stopped', 'send on a closed memory transport');
+      const end: TransportEnd = createTransportEnd({
+        name: 'memory transport',
+        logger,
+        post(message) {
           // Cloned before anything is queued: a message that cannot be cloned reaches nobody.
           const first = copy(message);
           let firstUsed = false;
-          for (const end of ends) {
-            if (end === listeners) continue;
+          for (const other of ends) {
+            if (other === end) continue;
             // Each end gets its own copy, as each BroadcastChannel object deserialises its own.
             const received = firstUsed ? copy(message) : first;
             firstUsed = true;
-            queueMicrotask(() => deliver(end, received));
+            // A throwing listener is logged by the end: a throw from a microtask would be
+            // uncaught (fatal in Node).
+            queueMicrotask(() => other.deliver(received));
           }
         },
-        subscribe(listener): Unsubscribe {
-          if (closed) throw new StateSyncError('stopped', 'subscribe on a closed memory transport');
-          // Wrapped so that the same function subscribed twice is two subscriptions.
-          const own: Listener = (message) => listener(message);
-          listeners.add(own);
-          ends.add(listeners);
-          return () => {
-            listeners.delete(own);
-            if (listeners.size === 0) ends.delete(listeners);
-          };
+        listen() {
+          ends.add(end);
+          return () => ends.delete(end);
         },
-        close() {
-          closed = true;
-          listeners.clear();
-          ends.delete(listeners);
-        },
-      };
+      });
+      return end.transport;
     },
   };
 }

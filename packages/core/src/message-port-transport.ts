@@ -1,7 +1,7 @@
-import { notCloneable } from './cloneable.js';
 import { StateSyncError } from './errors.js';
 import { noopLogger } from './logger.js';
-import type { Logger, Transport, Unsubscribe } from './types.js';
+import { createTransportEnd } from './transport-end.js';
+import type { Logger, Transport } from './types.js';
 
 /**
  * The part of a `MessagePort` the transport uses: a browser's `MessagePort` (one end of a
@@ -37,65 +37,23 @@ export function createMessagePortTransport(
     throw new StateSyncError('invalid_option', 'port must be a MessagePort');
   }
   const logger = options.logger ?? noopLogger;
-  const listeners = new Set<(message: unknown) => void>();
-  let listening = false;
-  let closed = false;
-
-  const onMessage = (event: MessageEvent) => {
-    for (const listener of [...listeners]) {
-      if (!listeners.has(listener)) continue;
-      try {
-        listener(event.data);
-      } catch (error) {
-        logger.error('transport listener threw', { error });
-      }
-    }
-  };
+  const onMessage = (event: MessageEvent) => end.deliver(event.data);
   const onMessageError = () => logger.warn('a message could not be deserialised');
 
-  const listen = () => {
-    if (listening) return;
-    listening = true;
-    port.addEventListener('message', onMessage);
-    port.addEventListener('messageerror', onMessageError);
-    port.start?.();
-  };
-  const release = () => {
-    if (!listening) return;
-    listening = false;
-    port.removeEventListener('message', onMessage);
-    port.removeEventListener('messageerror', onMessageError);
-  };
-
-  return {
-    send(message) {
-      if (closed) throw new StateSyncError('stopped', 'send on a closed MessagePort transport');
-      try {
-        port.postMessage(message);
-      } catch (error) {
-        if (error instanceof Error && error.name === 'DataCloneError') {
-          throw notCloneable(message, error);
-        }
-        throw error;
-      }
-    },
-    subscribe(listener): Unsubscribe {
-      if (closed)
-        throw new StateSyncError('stopped', 'subscribe on a closed MessagePort transport');
-      // A wrapper per call: the same function subscribed twice is two subscriptions.
-      const own = (message: unknown) => listener(message);
-      listeners.add(own);
-      listen();
+  const end = createTransportEnd({
+    name: 'MessagePort transport',
+    logger,
+    post: (message) => port.postMessage(message),
+    listen() {
+      port.addEventListener('message', onMessage);
+      port.addEventListener('messageerror', onMessageError);
+      port.start?.();
       return () => {
-        if (listeners.delete(own) && listeners.size === 0) release();
+        port.removeEventListener('message', onMessage);
+        port.removeEventListener('messageerror', onMessageError);
       };
     },
-    close() {
-      if (closed) return;
-      closed = true;
-      listeners.clear();
-      release();
-      port.close();
-    },
-  };
+    release: () => port.close(),
+  });
+  return end.transport;
 }

@@ -1,13 +1,11 @@
 import { StateSyncError } from './errors.js';
+import { isForbiddenKey, isPlainObject } from './plain-object.js';
 import type { PatchOp } from './types.js';
 
 type Segment = string | number;
 type Container = Record<PropertyKey, unknown> | unknown[];
 
-// Never followed or written: they reach an object's prototype machinery.
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const INDEX = /^(0|[1-9][0-9]*)$/;
-const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
 
 /**
  * Applies `ops` in order and returns the new state; `data` is never mutated, even when an op
@@ -18,14 +16,14 @@ const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
  * - `add`: on an object sets the key; on an array inserts at the index, where the length or
  *   `'-'` appends. With an empty path the value becomes the new root.
  * - `replace`: the key or index must exist; on an array the last segment may be `'length'` to
- *   truncate or extend it (with `undefined`). With an empty path the value becomes the new root.
+ *   truncate it (never to extend it). With an empty path the value becomes the new root.
  * - `remove`: deletes an existing key, or splices an existing index out of an array.
  *
  * Paths go through plain objects and arrays only. Array indexes may be numbers or canonical
  * numeric strings. Throws a `protocol` {@link StateSyncError} naming the op and path for an
  * unknown op, a path through a missing value, a primitive or another kind of object (Date, Map,
- * class instance), an index out of range, a missing key, or a `__proto__`, `constructor` or
- * `prototype` segment.
+ * class instance), an index past the end (no sparse arrays), a `length` that would extend an
+ * array, a missing key, or a `__proto__`, `constructor` or `prototype` segment.
  */
 export function applyPatch<T>(data: T, ops: readonly PatchOp[]): T {
   if (!Array.isArray(ops)) throw new StateSyncError('protocol', 'patch ops must be an array');
@@ -103,8 +101,7 @@ function applyOp(
         `path segment ${describe(segment)} is neither a string nor a non-negative integer`,
       );
     }
-    if (FORBIDDEN_KEYS.has(segment as string))
-      throw fail(`path segment "${segment}" is not allowed`);
+    if (isForbiddenKey(segment as string)) throw fail(`path segment "${segment}" is not allowed`);
   }
 
   if (path.length === 0) {
@@ -150,25 +147,25 @@ function applyToArray(
     return;
   }
   if (kind === 'replace' && segment === 'length') {
-    if (
-      typeof value !== 'number' ||
-      !Number.isInteger(value) ||
-      value < 0 ||
-      value > MAX_ARRAY_LENGTH
-    ) {
+    const length = array.length;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       throw fail(`array length must be a non-negative integer, got ${describe(value)}`);
     }
-    const length = array.length;
+    // Only truncation: extending would let a few bytes of delta allocate gigabytes.
+    if (value > length) {
+      throw fail(
+        `array length ${value} would extend an array of length ${length}; only truncation is allowed`,
+      );
+    }
+    if (value === length) return;
     if (undo) {
       const removed = array.slice(value);
       undo.push(() => {
-        array.length = Math.min(array.length, length);
+        array.length = Math.min(array.length, value);
         for (const item of removed) array.push(item);
       });
     }
-    // Extended with explicit `undefined` rather than holes, so the array stays dense.
-    if (value < length) array.length = value;
-    else while (array.length < value) array.push(undefined);
+    array.length = value;
     return;
   }
   const index =
@@ -202,15 +199,14 @@ function applyToObject(
 ): void {
   const had = Object.hasOwn(object, key);
   if (kind !== 'add' && !had) throw fail(`key "${key}" does not exist`);
-  if (undo) {
-    const previous = object[key];
-    undo.push(() => {
-      if (had) object[key] = previous;
-      else delete object[key];
-    });
-  }
+  const previous = object[key];
   if (kind === 'remove') delete object[key];
   else object[key] = value;
+  // Only once the write went through: undoing a write the object refused would throw again.
+  undo?.push(() => {
+    if (had) object[key] = previous;
+    else delete object[key];
+  });
 }
 
 function existingKey(parent: Container, segment: Segment): PropertyKey | undefined {
@@ -232,10 +228,7 @@ function shallowCopy(object: Record<PropertyKey, unknown>): Record<PropertyKey, 
 
 /** Arrays and plain objects: what JSON and structured clone produce, and all a patch may enter. */
 function isContainer(value: unknown): value is Container {
-  if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return true;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  return Array.isArray(value) || isPlainObject(value);
 }
 
 function typeName(value: unknown): string {

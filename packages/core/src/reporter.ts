@@ -1,30 +1,28 @@
 import type { StateSyncError } from './errors.js';
-import type { Logger, Revision, SyncErrorContext, SyncPhase, Topic } from './types.js';
+import type { Logger } from './types.js';
 
-/** Tells the logger and `onError` about one failure. */
-export type Report = (
-  phase: SyncPhase,
-  error: StateSyncError,
-  extra: Partial<SyncErrorContext>,
-) => void;
-
-export interface ReporterOptions {
-  topic: Topic;
-  logger: Logger;
-  onError: ((context: SyncErrorContext) => void) | undefined;
-  /** The local revision at the time of the failure. */
-  localRevision(): Revision | undefined;
+/** The log line for one problem; `undefined` logs nothing (someone else logged it). */
+export interface ReportLine {
+  level: 'warn' | 'error';
+  message: string;
+  fields: Record<string, unknown>;
 }
 
-/** Non-fatal problems go to `onError` and the logger; a throwing `onError` is only logged. */
-export function createReporter({ topic, logger, onError, localRevision }: ReporterOptions): Report {
-  return (phase, error, extra) => {
-    const context: SyncErrorContext = { phase, topic, error, ...extra };
-    const revision = localRevision();
-    if (revision !== undefined) context.localRevision = revision;
-    const line = { code: error.code, message: error.message };
-    if (extra.willRetry) logger.warn(`${phase} failed, retrying`, line);
-    else logger.error(`${phase} failed`, line);
+/** Tells the logger and `onError` about one problem. */
+export type Reporter<C> = (context: C) => void;
+
+/**
+ * Non-fatal problems go to the logger and to `onError`, in that order; a throwing `onError` is
+ * only logged, never rethrown. `describe` turns a context into its log line.
+ */
+export function createReporter<C extends { error: StateSyncError }>(
+  logger: Logger,
+  onError: ((context: C) => void) | undefined,
+  describe: (context: C) => ReportLine | undefined,
+): Reporter<C> {
+  return (context) => {
+    const line = describe(context);
+    if (line) logger[line.level](line.message, line.fields);
     try {
       onError?.(context);
     } catch (thrown) {

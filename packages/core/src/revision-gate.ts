@@ -25,8 +25,13 @@ export interface RevisionGate {
   wantCount(): number;
   /** The newest announcement for local state's epoch, else the newest without an epoch. */
   announced(): Revision | undefined;
-  /** Forgets the announcements of every epoch but local state's. */
-  dropOtherEpochs(): void;
+  /** Is (revision, epoch) older than what local state holds, in the same epoch? */
+  isBehind(revision: Revision, epoch: Epoch | undefined): boolean;
+  /**
+   * Forgets every announcement local state has not reached, of any epoch: what the authority
+   * would not serve. The next event announces a real one again.
+   */
+  dropUnmet(): void;
   /** The announcements not yet reached plus local state: what `served` checks later. */
   marks(): Mark[];
   /** Has local state reached every mark? A mark of another epoch than local state's is void. */
@@ -112,8 +117,16 @@ export function createRevisionGate(initial: Mark | undefined): RevisionGate {
 
     announced: () => targets.get(local?.epoch) ?? targets.get(undefined),
 
-    dropOtherEpochs() {
-      for (const epoch of targets.keys()) if (epoch !== local?.epoch) targets.delete(epoch);
+    isBehind: (revision, epoch) =>
+      local !== undefined &&
+      (epoch === undefined || epoch === local.epoch) &&
+      compareRevisions(revision, local.revision) < 0,
+
+    dropUnmet() {
+      for (const [epoch, revision] of targets) {
+        if (epoch !== local?.epoch) targets.delete(epoch);
+        else if (revision !== undefined && !reached(revision, epoch)) targets.set(epoch, undefined);
+      }
     },
 
     marks() {

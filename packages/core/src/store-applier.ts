@@ -1,9 +1,7 @@
 import { StateSyncError } from './errors.js';
 import { applyPatch } from './patch.js';
+import { isForbiddenKey, isPlainObject } from './plain-object.js';
 import type { PatchEnvelope, PatchOp, SnapshotApplier, SnapshotEnvelope } from './types.js';
-
-/** Keys that would reach an object's prototype machinery when assigned, as in `applyPatch`. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * - `'patch'`: writes the snapshot's top-level keys and removes the keys an earlier snapshot had
@@ -34,7 +32,12 @@ export interface StoreApplierOptions<Data, State> {
 export interface StoreBinding {
   /** The store's current state. */
   read(): unknown;
-  /** Sets `set` and deletes `remove` (top-level keys) as one update: one notification. */
+  /**
+   * Sets `set` and deletes `remove` (top-level keys) as one update: one notification. All or
+   * nothing, like `patch`: a store written in place applies {@link mergeOps} with
+   * `applyPatchInPlace`, so a key it refuses (a MobX computed, a getter without setter, a setter
+   * that throws) undoes the keys written before it.
+   */
   merge(set: Record<string, unknown>, remove: readonly string[]): void;
   /**
    * Applies ops whose paths start at the state root and whose first segment is a synced key, as one
@@ -112,13 +115,14 @@ export function createStoreApplier<Data, State>(
       );
     }
     const current = binding.read();
-    const held = isObject(current) ? current : {};
+    const held =
+      typeof current === 'object' && current !== null ? (current as Record<string, unknown>) : {};
     const next = new Set<string>();
     const set: Record<string, unknown> = {};
     let changed = false;
     for (const key of Object.keys(value)) {
       if (!isSynced(key)) continue;
-      if (FORBIDDEN_KEYS.has(key)) {
+      if (isForbiddenKey(key)) {
         throw new StateSyncError('protocol', `snapshot key "${key}" is not allowed`);
       }
       const item = value[key];
@@ -191,14 +195,18 @@ export function createStoreApplier<Data, State>(
   };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (!isObject(value) || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+/**
+ * A merge of top-level keys as patch ops: `add` for each key of `set`, then `remove` for each key
+ * of `remove`. With `applyPatchInPlace` it is an all-or-nothing merge into a mutable store.
+ */
+export function mergeOps(set: Record<string, unknown>, remove: readonly string[]): PatchOp[] {
+  const ops: PatchOp[] = Object.keys(set).map((key) => ({
+    op: 'add',
+    path: [key],
+    value: set[key],
+  }));
+  for (const key of remove) ops.push({ op: 'remove', path: [key] });
+  return ops;
 }
 
 function typeName(value: unknown): string {

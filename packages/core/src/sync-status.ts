@@ -1,5 +1,5 @@
 import type { StateSyncError } from './errors.js';
-import { createStore } from './subscribable.js';
+import { createObservable } from './subscribable.js';
 import type { Epoch, Logger, Revision, Subscribable, SyncState, SyncStatus } from './types.js';
 
 /** The engine's `status` plus the few transitions the engine makes. */
@@ -23,7 +23,7 @@ export function createSyncStatus(
   local: { revision: Revision; epoch: Epoch | undefined } | undefined,
   logger: Logger,
 ): SyncStatusStore {
-  const store = createStore<SyncStatus>(
+  const store = createObservable<SyncStatus>(
     {
       state: 'idle',
       localRevision: local?.revision,
@@ -36,7 +36,7 @@ export function createSyncStatus(
   // Fields listed in full rather than spread: status moves several times per fetch.
   const setState = (state: SyncState, current: SyncStatus) => {
     if (state === current.state) return;
-    store.setState({
+    store.set({
       state,
       localRevision: current.localRevision,
       epoch: current.epoch,
@@ -52,7 +52,7 @@ export function createSyncStatus(
       const current = store.getState();
       const state = error ? 'error' : 'synced';
       if (state === current.state && error === current.lastError) return;
-      store.setState({
+      store.set({
         state,
         localRevision: current.localRevision,
         epoch: current.epoch,
@@ -71,7 +71,7 @@ export function createSyncStatus(
       ) {
         return;
       }
-      store.setState({
+      store.set({
         state,
         localRevision: revision,
         epoch,

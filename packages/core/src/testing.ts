@@ -1,5 +1,4 @@
 export { createRandom } from './random.js';
-export { createStore as createTestStore, type Store as TestStore } from './subscribable.js';
 export {
   createTestBus,
   type Faults,
@@ -8,4 +7,5 @@ export {
   type TestBusOptions,
   type TestBusStats,
 } from './test-bus.js';
+export { createTestStore, type TestStore } from './test-store.js';
 export { createVirtualClock, type VirtualClock } from './virtual-clock.js';

@@ -1,12 +1,17 @@
 import type { Authority } from './authority.js';
-import { deserializeError, serializeError } from './errors.js';
+import { serializeError } from './errors.js';
 import { noopLogger } from './logger.js';
-import { isProtocolMessage, type Message, PROTOCOL_VERSION } from './protocol.js';
-import { randomId } from './random.js';
+import {
+  isProtocolMessage,
+  type Message,
+  PROTOCOL_VERSION,
+  type PullErrorMessage,
+  type SnapshotMessage,
+} from './protocol.js';
+import { createPullClient, type PullClient } from './pull-client.js';
 import type {
   InvalidationSubscriber,
   Logger,
-  SnapshotEnvelope,
   SnapshotProvider,
   Topic,
   Transport,
@@ -34,65 +39,25 @@ export function createTransportProvider<T>(
   transport: Transport,
   topic: Topic,
 ): SnapshotProvider<T> {
-  const pending = new Map<string, (message: Message) => void>();
   let off: Unsubscribe | undefined;
-
-  const release = (id: string) => {
-    pending.delete(id);
-    if (pending.size === 0 && off) {
-      off();
-      off = undefined;
-    }
-  };
-
-  const onMessage = (message: unknown) => {
-    if (!isProtocolMessage(message)) return;
-    if (message.type !== 'snapshot' && message.type !== 'pull-error') return;
-    const { id } = message as { id?: unknown };
-    if (typeof id === 'string') pending.get(id)?.(message as Message);
-  };
-
-  return {
-    getSnapshot({ signal }) {
-      return new Promise<SnapshotEnvelope<T>>((resolve, reject) => {
-        if (signal.aborted) {
-          reject(signal.reason);
-          return;
-        }
-        const id = randomId();
-        const settle = () => {
-          signal.removeEventListener('abort', onAbort);
-          release(id);
-        };
-        const onAbort = () => {
-          settle();
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        pending.set(id, (message) => {
-          settle();
-          if (message.type === 'pull-error') {
-            reject(deserializeError(message.error));
-          } else if (message.type === 'snapshot') {
-            // Passed on unchecked: the engine validates every snapshot.
-            const { revision, epoch, data } = message;
-            resolve(
-              (epoch === undefined
-                ? { revision, data }
-                : { revision, epoch, data }) as SnapshotEnvelope<T>,
-            );
-          }
-        });
-        try {
-          off ??= transport.subscribe(onMessage);
-          transport.send({ v: PROTOCOL_VERSION, type: 'pull', id, topic } satisfies Message);
-        } catch (error) {
-          settle();
-          reject(error);
-        }
+  const pulls: PullClient<T> = createPullClient<T>(
+    (message) => {
+      off ??= transport.subscribe((answer) => {
+        if (!isProtocolMessage(answer)) return;
+        if (answer.type !== 'snapshot' && answer.type !== 'pull-error') return;
+        if (typeof (answer as { id?: unknown }).id !== 'string') return;
+        pulls.answer(answer as SnapshotMessage | PullErrorMessage);
       });
+      transport.send(message);
     },
-  };
+    {
+      onIdle() {
+        off?.();
+        off = undefined;
+      },
+    },
+  );
+  return { getSnapshot: ({ signal }) => pulls.getSnapshot({ topic, signal }) };
 }
 
 export interface ServeAuthorityOptions {

@@ -1,4 +1,5 @@
 import { StateSyncError } from './errors.js';
+import { isRecord } from './plain-object.js';
 import { assertRevision, compareRevisions } from './revision.js';
 import type {
   Delta,
@@ -9,10 +10,6 @@ import type {
 } from './types.js';
 
 const OPS = new Set(['add', 'replace', 'remove']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function fail(message: string): never {
   throw new StateSyncError('protocol', message);
@@ -69,7 +66,8 @@ export function parseInvalidation(raw: unknown): InvalidationEvent {
 export function parseSnapshot<T>(raw: unknown): SnapshotEnvelope<T> {
   if (!isRecord(raw)) fail('snapshot must be an object with revision and data');
   const revision = assertRevision(raw.revision, 'snapshot.revision');
-  if (!('data' in raw)) fail('snapshot.data is missing');
+  // A key holding undefined is missing too: a message that lost its data on the way.
+  if (raw.data === undefined) fail('snapshot.data is missing');
   const snapshot: SnapshotEnvelope<T> = { revision, data: raw.data as T };
   const epoch = optionalString(raw.epoch, 'snapshot.epoch');
   if (epoch !== undefined) snapshot.epoch = epoch;

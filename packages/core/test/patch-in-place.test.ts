@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isStateSyncError } from '../src/errors.js';
 import { applyPatch, applyPatchInPlace } from '../src/patch.js';
+import { mergeOps } from '../src/store-applier.js';
 import type { PatchOp } from '../src/types.js';
 
 // Fixed and printed, so any failure replays: STATESYNC_SEED=<seed> npx vitest run patch-in-place
@@ -49,6 +50,51 @@ describe('applyPatchInPlace', () => {
     expect(state).toEqual(before);
   });
 
+  it('undoes earlier ops when the target refuses a write, and rethrows its error', () => {
+    const target = {
+      a: 1,
+      items: [1],
+      get fixed() {
+        return 0;
+      },
+    };
+    const ops: PatchOp[] = [
+      { op: 'replace', path: ['a'], value: 2 },
+      { op: 'add', path: ['items', '-'], value: 2 },
+      { op: 'add', path: ['b'], value: 1 },
+      { op: 'replace', path: ['fixed'], value: 5 },
+    ];
+    expect(() => applyPatchInPlace(target, ops)).toThrow(TypeError);
+    expect(target).toStrictEqual({ a: 1, items: [1], fixed: 0 });
+  });
+
+  it('merges top-level keys all or nothing through mergeOps', () => {
+    const target: Record<string, unknown> = { a: 1, gone: true };
+    Object.defineProperty(target, 'fixed', { get: () => 0, enumerable: true });
+    expect(mergeOps({ a: 2, b: 3 }, ['gone'])).toStrictEqual([
+      { op: 'add', path: ['a'], value: 2 },
+      { op: 'add', path: ['b'], value: 3 },
+      { op: 'remove', path: ['gone'] },
+    ]);
+    expect(() => applyPatchInPlace(target, mergeOps({ a: 2, fixed: 1 }, ['gone']))).toThrow();
+    expect(target).toStrictEqual({ a: 1, gone: true, fixed: 0 });
+    applyPatchInPlace(target, mergeOps({ a: 2, b: 3 }, ['gone']));
+    expect(target).toStrictEqual({ a: 2, fixed: 0, b: 3 });
+  });
+
+  it('refuses a length that would extend, undoing the ops before it', () => {
+    for (const value of [4, 1e7, 2 ** 32 - 1]) {
+      const state = { list: [1, 2, 3] };
+      expect(() =>
+        applyPatchInPlace(state, [
+          { op: 'replace', path: ['list', 0], value: 9 },
+          { op: 'replace', path: ['list', 'length'], value },
+        ]),
+      ).toThrow(expect.objectContaining({ code: 'protocol' }));
+      expect(state).toEqual({ list: [1, 2, 3] });
+    }
+  });
+
   it('refuses to replace the root in place', () => {
     const state = { a: 1 };
     expect(() => applyPatchInPlace(state, [{ op: 'replace', path: [], value: {} }])).toThrow(
@@ -84,7 +130,13 @@ describe('applyPatchInPlace', () => {
     const op = fc.record({
       op: fc.constantFrom('add', 'replace', 'remove'),
       path: fc.array(segment, { minLength: 1, maxLength: 3 }),
-      value: fc.oneof(fc.nat({ max: 9 }), fc.constant({ a: 1 }), fc.constant([0, 1])),
+      // 1e7 as a length would extend: both must refuse it alike.
+      value: fc.oneof(
+        fc.nat({ max: 9 }),
+        fc.constant(1e7),
+        fc.constant({ a: 1 }),
+        fc.constant([0, 1]),
+      ),
     }) as fc.Arbitrary<PatchOp>;
     const initial = { a: { b: 1, list: [1, 2, 3] }, list: [{ a: 1 }, { b: 2 }], c: 0 };
     fc.assert(

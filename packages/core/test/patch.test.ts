@@ -123,12 +123,22 @@ describe('applyPatch on arrays', () => {
     expect(data.list).toEqual(['a', 'b', 'c']);
   });
 
-  it('truncates and extends through "length"', () => {
+  it('truncates through "length", and refuses to extend or to leave holes', () => {
     const data = deepFreeze([1, 2, 3, 4]);
     expect(applyPatch(data, [{ op: 'replace', path: ['length'], value: 2 }])).toEqual([1, 2]);
-    const longer = applyPatch(data, [{ op: 'replace', path: ['length'], value: 6 }]);
-    expect(longer).toEqual([1, 2, 3, 4, undefined, undefined]);
-    expect(5 in longer).toBe(true); // dense, not holes
+    expect(applyPatch(data, [{ op: 'replace', path: ['length'], value: 4 }])).toEqual(data);
+    for (const value of [5, 1e7, 2 ** 32 - 1, 2 ** 32, -1, 1.5, '2']) {
+      expect(() => applyPatch(data, [{ op: 'replace', path: ['length'], value }])).toThrow(
+        expect.objectContaining({ code: 'protocol' }),
+      );
+    }
+    expect(() => applyPatch(data, [{ op: 'replace', path: ['length'], value: 6 }])).toThrow(
+      /only truncation/,
+    );
+    // Sparse: an index past the end.
+    for (const op of ['add', 'replace'] as const) {
+      expect(() => applyPatch(data, [{ op, path: [6], value: 0 }])).toThrow(/out of range/);
+    }
     expect(data).toEqual([1, 2, 3, 4]);
   });
 

@@ -150,7 +150,7 @@ function findReadmes(): Readme[] {
   ];
 }
 
-/** `@statesync/<name>`, `@statesync/<name>/testing` and `/shared` for every package that has them. */
+/** `@statesync/<name>` and its `/testing`, `/devtools` and `/shared` entries, where it has them. */
 function packagePaths(): Record<string, string[]> {
   const paths: Record<string, string[]> = {};
   for (const entry of readdirSync(PACKAGES, { withFileTypes: true })) {
@@ -160,6 +160,8 @@ function packagePaths(): Record<string, string[]> {
     const testing = join(src, 'testing.ts');
     if (existsSync(index)) paths[`@statesync/${entry.name}`] = [index];
     if (existsSync(testing)) paths[`@statesync/${entry.name}/testing`] = [testing];
+    const devtools = join(src, 'devtools.ts');
+    if (existsSync(devtools)) paths[`@statesync/${entry.name}/devtools`] = [devtools];
     const shared = join(src, 'shared.ts');
     if (existsSync(shared)) paths[`@statesync/${entry.name}/shared`] = [shared];
   }

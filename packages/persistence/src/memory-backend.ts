@@ -15,6 +15,8 @@ export interface MemoryFaults {
   latencyMs?: number | ((operation: MemoryOperation) => number);
   /** Saves whose JSON is longer than this many characters fail with a quota error. */
   maxBytes?: number;
+  /** These operations never settle, as a hung storage would not. */
+  hang?: readonly MemoryOperation[];
 }
 
 export interface MemoryBackendOptions<T> {
@@ -48,7 +50,8 @@ export function createMemoryBackend<T>(options: MemoryBackendOptions<T> = {}): M
   const counts: Record<MemoryOperation, number> = { load: 0, save: 0, clear: 0 };
 
   const settle = <R>(operation: MemoryOperation, work: () => R): Promise<R> => {
-    const { latencyMs = 0 } = faults;
+    const { latencyMs = 0, hang } = faults;
+    if (hang?.includes(operation)) return new Promise<R>(() => {});
     const delay = typeof latencyMs === 'function' ? latencyMs(operation) : latencyMs;
     const run = () => {
       const result = work();

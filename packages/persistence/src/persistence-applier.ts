@@ -39,7 +39,7 @@ export function createPersistenceApplier<T>(
       serially(async () => {
         // Another tab already brought a newer revision of this epoch: keep it.
         if (relate(snapshot, context.held) === 'older') return;
-        await inner.apply(snapshot);
+        await context.bounded(inner.apply(snapshot), 'apply()');
         stats.applies++;
         context.hold(snapshot);
         // Other tabs first: they need not wait for storage.
@@ -81,7 +81,7 @@ export function createPersistenceApplier<T>(
         saver.discard();
         await saver.idle();
         try {
-          await storage.clear();
+          await context.bounded(storage.clear(), 'storage.clear()');
         } catch (error) {
           const typed = toStateSyncError(error, 'storage', 'clearing');
           context.fail(typed, { operation: 'clear' });
@@ -114,7 +114,7 @@ export function createPersistenceApplier<T>(
           );
         }
         const data = applyPatch(held.data, patch.ops);
-        await innerPatch.call(inner, patch);
+        await context.bounded(innerPatch.call(inner, patch), 'applyPatch()');
         stats.patches++;
         const snapshot: SnapshotEnvelope<T> = { revision: patch.revision, data };
         const epoch = patch.epoch ?? held.epoch;

@@ -7,6 +7,7 @@ import {
   type SnapshotEnvelope,
   type StateSyncError,
   type Timers,
+  withDeadline,
 } from '@statesync/core';
 import { stampOf } from './record.js';
 import type {
@@ -46,6 +47,8 @@ export interface PersistenceContext<T> {
   hold(snapshot: SnapshotEnvelope<T>, announce?: boolean): void;
   /** Tells the engine of a stamp it did not bring. */
   announce(stamp: RevisionStamp): void;
+  /** Waits for user code (storage, inner applier) at most `timeoutMs`, else rejects with `timeout`. */
+  bounded<R>(work: R | PromiseLike<R>, what: string): Promise<R>;
 }
 
 export function createPersistenceContext<T>(
@@ -53,12 +56,14 @@ export function createPersistenceContext<T>(
 ): PersistenceContext<T> {
   const logger = options.logger ?? noopLogger;
   let queue: Promise<unknown> = Promise.resolve();
+  const timers = options.timers ?? defaultTimers;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const context: PersistenceContext<T> = {
     options,
     // Stored data is this app's own earlier state; its type is the applier's.
     storage: options.storage as StorageBackend<T>,
     schemaVersion: options.schemaVersion ?? 1,
-    timers: options.timers ?? defaultTimers,
+    timers,
     logger,
     self: randomId(),
     stats: {
@@ -110,6 +115,7 @@ export function createPersistenceContext<T>(
     announce(stamp) {
       for (const watcher of [...context.watchers]) watcher(stamp);
     },
+    bounded: (work, what) => withDeadline(work, { timeoutMs, timers, what }),
   };
   return context;
 }

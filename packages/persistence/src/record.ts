@@ -1,4 +1,9 @@
-import { compareRevisions, isCanonicalRevision, type RevisionStamp } from '@statesync/core';
+import {
+  compareRevisions,
+  isCanonicalRevision,
+  isRecord,
+  type RevisionStamp,
+} from '@statesync/core';
 import { storageError } from './storage-error.js';
 import type { PersistedMeta, PersistedRecord } from './types.js';
 
@@ -16,17 +21,14 @@ export function encodeRecord<T>(record: PersistedRecord<T>): EncodedRecord {
   return { format: FORMAT, meta: record.meta, data: record.data };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Checks what a backend read; throws a `storage` error (`foreign` or `corrupt`) when unusable. */
 export function decodeRecord<T>(raw: unknown, where: string): PersistedRecord<T> {
-  if (!isObject(raw) || raw.format !== FORMAT) {
+  if (!isRecord(raw) || raw.format !== FORMAT) {
     throw storageError('foreign', `${where} holds data statesync did not write`);
   }
   const { meta } = raw;
   const broken = (what: string) => storageError('corrupt', `${where}: ${what}`);
-  if (!isObject(meta)) throw broken('metadata is missing');
+  if (!isRecord(meta)) throw broken('metadata is missing');
   if (!isCanonicalRevision(meta.revision)) throw broken('metadata has no valid revision');
   if (meta.epoch !== undefined && (typeof meta.epoch !== 'string' || meta.epoch === '')) {
     throw broken('metadata has an invalid epoch');

@@ -2,29 +2,39 @@ import { toStateSyncError } from '@statesync/core';
 import type { PersistenceContext } from './persistence-context.js';
 import { relate, stampOf } from './record.js';
 import type { Saver } from './saver.js';
+import { storageError } from './storage-error.js';
 import { storedSnapshot } from './stored-snapshot.js';
 import type { PersistedRecord } from './types.js';
 
 /**
- * Applies the stored record, unless it expired (then it is removed), cannot be migrated, or
- * something newer is already held. A migrated record is saved again in the new shape.
+ * Applies the stored record, unless it expired (then it is removed), claims to be saved in the
+ * future (reported as `corrupt`), cannot be migrated, or something newer is already held. A migrated record is saved again in the new shape.
  */
 export async function restore<T>(context: PersistenceContext<T>, saver: Saver): Promise<void> {
   const { storage, timers, options } = context;
   const ttlMs = options.ttlMs ?? Number.POSITIVE_INFINITY;
   let record: PersistedRecord<T> | undefined;
   try {
-    record = await storage.load();
+    record = await context.bounded(storage.load(), 'storage.load()');
   } catch (error) {
     context.fail(toStateSyncError(error, 'storage', 'loading'), { operation: 'load' });
     return;
   }
   if (!record) return;
   const { meta } = record;
-  if (timers.now() - meta.savedAt > ttlMs) {
+  const now = timers.now();
+  if (meta.savedAt > now) {
+    // It would never expire; nothing this clock wrote can be from the future.
+    context.fail(
+      storageError('corrupt', `stored data was saved at ${meta.savedAt}, after now (${now})`),
+      { operation: 'load', revision: meta.revision },
+    );
+    return;
+  }
+  if (now - meta.savedAt > ttlMs) {
     context.emit({ type: 'expired', savedAt: meta.savedAt });
     try {
-      await storage.clear();
+      await context.bounded(storage.clear(), 'storage.clear()');
     } catch (error) {
       context.fail(toStateSyncError(error, 'storage', 'removing expired data'), {
         operation: 'clear',
@@ -36,7 +46,7 @@ export async function restore<T>(context: PersistenceContext<T>, saver: Saver): 
   // Another tab (or the engine) may already have brought something newer.
   if (!snapshot || relate(snapshot, context.held) !== 'newer') return;
   try {
-    await options.applier.apply(snapshot);
+    await context.bounded(options.applier.apply(snapshot), 'apply()');
   } catch (error) {
     context.fail(toStateSyncError(error, 'apply_failed', 'applying stored data'), {
       operation: 'apply',

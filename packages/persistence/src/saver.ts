@@ -44,7 +44,7 @@ export function createSaver<T>(context: PersistenceContext<T>): Saver {
     };
     let written: boolean | undefined;
     try {
-      written = await storage.save(record, guard);
+      written = await context.bounded(storage.save(record, guard), 'storage.save()');
     } catch (error) {
       stats.saveErrors++;
       context.fail(toStateSyncError(error, 'storage', 'saving'), {

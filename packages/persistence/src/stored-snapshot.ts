@@ -11,7 +11,10 @@ export async function storedSnapshot<T>(
   const { meta } = record;
   let data: T;
   try {
-    data = (await migrate(record, context.schemaVersion, context.options.migrations)) as T;
+    data = (await context.bounded(
+      migrate(record, context.schemaVersion, context.options.migrations),
+      'migrating',
+    )) as T;
   } catch (error) {
     context.fail(toStateSyncError(error, 'storage', 'migrating'), {
       operation: 'migrate',

@@ -68,7 +68,7 @@ export function createTabSync<T>(context: PersistenceContext<T>, saver: Saver): 
       if (confirmByEngine) context.announce(stampOf(incoming));
       if (applied) {
         try {
-          await options.applier.apply(incoming);
+          await context.bounded(options.applier.apply(incoming), 'apply()');
         } catch (error) {
           context.fail(
             toStateSyncError(error, 'apply_failed', 'applying a snapshot from another tab'),

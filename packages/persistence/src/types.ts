@@ -123,8 +123,18 @@ export interface PersistenceApplierOptions<T> {
   schemaVersion?: number;
   /** Upgrades stored data written by older schema versions. */
   migrations?: Readonly<Record<number, Migration>>;
-  /** Stored data older than this is not hydrated, and is removed. @default Infinity */
+  /**
+   * Stored data older than this is not hydrated, and is removed. A record saved in the future
+   * (by this clock) is reported as `corrupt` and not hydrated. @default Infinity
+   */
   ttlMs?: number;
+  /**
+   * Limit on each wait for the storage backend (`load`, `save`, `clear`) and for the inner
+   * applier. One that does not settle in time fails with a `timeout` error (reported like any
+   * failure), so hydration, later applies, `clear()` and `dispose()` never wait for ever.
+   * A late outcome is dropped; a late save still goes through its guard. @default 10000
+   */
+  timeoutMs?: number;
   /** Every failure lands here as a `StateSyncError`; state in memory is never touched by one. */
   onPersistenceError?(error: StateSyncError, context: PersistenceErrorContext): void;
   logger?: Logger;

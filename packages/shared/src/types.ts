@@ -87,6 +87,12 @@ export interface StoreHandle<D extends AnyStoreDefinition = AnyStoreDefinition>
 export interface ServerTransport {
   /** Calls `onConnection` with a transport for every client that connects; returns stop. */
   accept(onConnection: (transport: Transport) => void): Unsubscribe;
+  /**
+   * What the links carry: structured clones (`postMessage`), or JSON (an extension's ports),
+   * which cannot carry cycles, typed arrays or class instances. The authority refuses changes
+   * and results its links cannot carry. @default 'structured-clone'
+   */
+  readonly medium?: 'structured-clone' | 'json';
 }
 
 /**
@@ -121,6 +127,13 @@ interface ShareCommon {
    * or with `transport`, its `ready` rejects. @default '0'
    */
   version?: string;
+  /**
+   * A page whose mode fails to start (the worker script does not load, the authority is
+   * another app or version, no leader answers) rejects `ready` instead of falling back to the
+   * next mode. Without it, every fallback is reported to `onError` (phase `fallback`) and
+   * shown in `app.status.fallback`. @default false
+   */
+  strict?: boolean;
 }
 
 /**
@@ -257,6 +270,8 @@ export interface SharedAppStatus {
   clientId: string;
   /** Whether the authority is reachable now (always true on the authority itself). */
   connected: boolean;
+  /** Set when the mode asked for failed to start and `mode` is the one fallen back to. */
+  fallback?: { from: SharedMode; reason: string };
 }
 
 /** Where something went wrong, for `onError`. */
@@ -268,7 +283,9 @@ export type SharedErrorPhase =
   /** A direct-channel handler, an `onServer`/`onClient` callback or its disposer threw. */
   | 'listener'
   /** A store's mirror failed to sync (see `sync` for the engine's own context). */
-  | 'sync';
+  | 'sync'
+  /** The mode asked for failed to start; the app runs in the next one (`app.status.fallback`). */
+  | 'fallback';
 
 export interface SharedErrorContext {
   phase: SharedErrorPhase;
@@ -319,6 +336,13 @@ export interface SharedAppOptions {
   callTimeoutMs?: number;
   /** Timers for timeouts and the engine; inject a virtual clock in tests. @default the platform's */
   timers?: Timers;
+  /**
+   * Development checks: every store's state in this app is frozen, so code that mutates it
+   * throws at once, and the authority warns (with the path) about an action whose patch
+   * replaced a big subtree where a few values changed.
+   * @default true, unless the build sets `process.env.NODE_ENV` to `'production'`
+   */
+  development?: boolean;
 }
 
 /** A running shared app: the same handle on the authority, on a client and in Local mode. */

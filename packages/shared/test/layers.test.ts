@@ -17,8 +17,8 @@ const FLOORS: readonly (readonly string[])[] = [
   ['client', 'authority'],
   ['modes'],
   ['app'],
-  ['testing'],
-  ['index.ts', 'testing.ts'],
+  ['testing', 'devtools'],
+  ['index.ts', 'testing.ts', 'devtools.ts'],
 ];
 
 /** The only folders whose code may import mutative at run time (type imports are erased). */

@@ -1,7 +1,9 @@
 import { isStateSyncError } from '@statesync/core';
 import { describe, expect, it } from 'vitest';
+import { describeTransportConformance } from '../../core/test/conformance/transport-conformance.js';
 import { createLocalLink } from '../src/links/local-link.js';
 import { createTransportHub } from '../src/testing.js';
+import { relayMedium } from './window-stand-in.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -87,4 +89,19 @@ describe('createTransportHub', () => {
     const results = first.received.filter((m) => (m as { type: string }).type === 'result');
     expect(results).toHaveLength(5);
   });
+});
+
+// A local link joins one client to the authority; the suite talks to several ends, so the
+// authority's side of a transport hub relays among its links.
+describeTransportConformance('local links of a transport hub', () => {
+  const hub = createTransportHub();
+  const medium = relayMedium(hub.server.accept, hub.connect);
+  return {
+    connect: medium.connect,
+    cleanup() {
+      medium.cleanup();
+      hub.dispose();
+      expect(hub.openCount()).toBe(0);
+    },
+  };
 });

@@ -1,11 +1,15 @@
 import { PROTOCOL_VERSION, type Transport } from '@statesync/core';
 import { describe, expect, it } from 'vitest';
+import { describeTransportConformance } from '../../core/test/conformance/transport-conformance.js';
 import { createServiceWorkerConnector } from '../src/links/service-worker-connector.js';
 import {
   createServiceWorkerServerTransport,
   type ServiceWorkerScopeLike,
 } from '../src/links/service-worker-transport.js';
 import { serviceWorkerStandIn } from './service-worker-stand-in.js';
+import { relayMedium } from './window-stand-in.js';
+
+const isHello = (message: unknown) => (message as { type?: unknown } | null)?.type === 'hello';
 
 const hello = (clientId: string) => ({
   v: PROTOCOL_VERSION,
@@ -155,4 +159,49 @@ describe('service worker links (over a stand-in)', () => {
     expect(worker.received).toEqual([hello('p1')]);
     expect(otherReceived).toEqual([]);
   });
+});
+
+// Every end is a page's link through its connector; the worker relays among the links it
+// accepted. A link opens with the page's hello, which the relay keeps to itself.
+describeTransportConformance('service worker links, page ends (stand-in worker)', () => {
+  const env = serviceWorkerStandIn();
+  const server = createServiceWorkerServerTransport(env.scope);
+  let pages = 0;
+  return relayMedium(
+    server.accept,
+    () => {
+      const page = env.page();
+      const link = createServiceWorkerConnector({ container: page.container }).connect(() => {});
+      link.send(hello(`page-${++pages}`));
+      return link;
+    },
+    isHello,
+  );
+});
+
+// The same, seen from the worker: each end is a link the worker accepted, and the pages'
+// connector links relay among themselves.
+describeTransportConformance('service worker links, worker ends (stand-in worker)', () => {
+  const env = serviceWorkerStandIn();
+  const accepted: Transport[] = [];
+  const stop = createServiceWorkerServerTransport(env.scope).accept((link) => accepted.push(link));
+  const pageLinks: Transport[] = [];
+  return {
+    async connect() {
+      const page = env.page();
+      const link = createServiceWorkerConnector({ container: page.container }).connect(() => {});
+      const own = pageLinks.length;
+      pageLinks.push(link);
+      link.subscribe((message) => {
+        for (const [index, other] of pageLinks.entries()) if (index !== own) other.send(message);
+      });
+      link.send(hello(`page-${own}`));
+      await waitUntil(() => accepted.length > own, 'the worker to accept the link');
+      return accepted[own]!;
+    },
+    cleanup() {
+      stop();
+      for (const link of pageLinks) link.close();
+    },
+  };
 });

@@ -113,11 +113,13 @@ export function recordingLogger() {
  * The transport conformance suite talks to several ends at once, while a link joins one page to
  * the authority. Here the authority's side relays what each link sends to every other link, as
  * a hub would; every hop is a real port. Links are accepted in the order the ends were made, so
- * what is sent to an end not accepted yet waits for it.
+ * what is sent to an end not accepted yet waits for it. `hidden` messages (the hello that opens a
+ * link on some media) are not relayed.
  */
 export function relayMedium(
   accept: (onConnection: (link: Transport) => void) => () => void,
   open: () => Transport,
+  hidden: (message: unknown) => boolean = () => false,
 ) {
   const ends: { link?: Transport; pending: unknown[] }[] = [];
   const stop = accept((link) => {
@@ -126,6 +128,7 @@ export function relayMedium(
     end.link = link;
     for (const message of end.pending.splice(0)) link.send(message);
     link.subscribe((message) => {
+      if (hidden(message)) return;
       for (const other of ends) {
         if (other === end) continue;
         if (other.link) other.link.send(message);

@@ -1,9 +1,18 @@
-import type { SharedApp } from '../types.js';
+import type { Logger, Unsubscribe } from '@statesync/core';
+import type { AuthorityHost } from '../authority/authority-host.js';
+import type { AnyStoreDefinition, Disposer, SharedApp } from '../types.js';
+import type { Report } from '../wire/report.js';
 
-/** What the test helpers may reach inside an app, kept off its public members. */
+/** What the test helpers and the DevTools entry may reach inside an app, off its public members. */
 export interface AppInternals {
   /** The authority announces every store's current revision again (no-op on a client). */
   republish(): void;
+  /** Runs `setup` with each authority this app starts (now, if it is one); its disposer after. */
+  onHost(setup: (host: AuthorityHost) => undefined | Disposer): Unsubscribe;
+  /** The stores of the app so far. */
+  stores(): AnyStoreDefinition[];
+  logger: Logger;
+  report: Report;
 }
 
 // A global symbol, so that the testing entry reaches apps made by another build of the package.

@@ -8,8 +8,8 @@ import {
   tagLogger,
   type Unsubscribe,
 } from '@statesync/core';
-import { createAuthorityHost } from '../authority/authority-host.js';
-import { createStoreSaver } from '../authority/storage.js';
+import type { AuthorityHost } from '../authority/authority-host.js';
+import type { StoreSaver } from '../authority/storage.js';
 import { createSharedClient, type SharedClient } from '../client/client.js';
 import { type ClientView, createClientView } from '../client/client-view.js';
 import { holdConnections } from '../links/hold-connections.js';
@@ -18,6 +18,7 @@ import { serverTransportFor } from '../modes/mode-links.js';
 import { type AppRuntime, startClientMode } from '../modes/start-client.js';
 import { holdTabLock, lockManager } from '../modes/tab-lock.js';
 import { findAction } from '../store/define-store.js';
+import { isDevelopment } from '../store/development.js';
 import { createObservable } from '../store/observable.js';
 import type { StoreRecord } from '../store/store-record.js';
 import type {
@@ -25,6 +26,7 @@ import type {
   ClientChannel,
   ServerChannel,
   ServerShareOptions,
+  ServerTransport,
   SharedApp,
   SharedAppOptions,
   SharedAppStatus,
@@ -32,6 +34,7 @@ import type {
 } from '../types.js';
 import { topicOf } from '../wire/names.js';
 import { createReporter } from '../wire/report.js';
+import { hostLink, ignore } from './host-link.js';
 import { registerInternals } from './internals.js';
 import { createRoleSetups } from './role-setups.js';
 import { bindActions } from './store-handle.js';
@@ -48,6 +51,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   const logger = tagLogger(options.logger ?? createConsoleLogger(), { app: name });
   const report = createReporter(logger, options.onError);
   const timers = options.timers ?? defaultTimers;
+  const development = options.development ?? isDevelopment();
   const clientId = randomId();
   const status = createObservable<SharedAppStatus>(
     { mode: share.type === 'Auto' ? 'Local' : share.type, role, clientId, connected: false },
@@ -56,13 +60,21 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   const setStatus = (change: Partial<SharedAppStatus>) =>
     status.set({ ...status.getState(), ...change });
   const storage = 'storage' in share ? share.storage : undefined;
-  const saver = storage && createStoreSaver(storage, logger, report);
+  let saver: StoreSaver | undefined;
+  let authority: Promise<typeof import('../authority/index.js')> | undefined;
+  /** The authority's code, loaded where one runs: a page that is only a client never needs it. */
+  const loadAuthority = () =>
+    (authority ??= import('../authority/index.js').then((loaded) => {
+      if (storage) saver = loaded.createStoreSaver(storage, logger, report);
+      return loaded;
+    }));
 
   const definitions = new Map<string, AnyStoreDefinition>();
   const views = new Map<string, ClientView>();
   const serverSetups = createRoleSetups<ServerChannel>('onServer', report);
   const clientSetups = createRoleSetups<ClientChannel>('onClient', report);
-  let host: ReturnType<typeof createAuthorityHost> | undefined;
+  const hostSetups = createRoleSetups<AuthorityHost>('onHost', report);
+  let host: AuthorityHost | undefined;
   let client: SharedClient | undefined;
   const cleanups: Unsubscribe[] = [];
   let disposing: Promise<void> | undefined;
@@ -74,7 +86,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   /** A call from this app's code: straight to the authority or the link when there is one. */
   const call = (definition: AnyStoreDefinition, action: string, args: readonly unknown[]) => {
     if (disposing) return Promise.reject(stopped());
-    if (role === 'server') return host!.call(definition.name, action, args);
+    if (host && role === 'server') return host.call(definition.name, action, args);
     if (client) return client.call(definition.name, action, args);
     // Still looking for the authority: check what can be checked now, send once linked.
     try {
@@ -89,7 +101,9 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       return Promise.reject(error);
     }
     return ready.then(() => {
-      if (!client || disposing) throw stopped();
+      if (disposing) throw stopped();
+      if (host && role === 'server') return host.call(definition.name, action, args);
+      if (!client) throw stopped();
       return client.call(definition.name, action, args);
     });
   };
@@ -113,7 +127,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     if (host) host.addStore(definition);
     let view = views.get(definition.name);
     if (!view) {
-      view = createClientView(definition, logger);
+      view = createClientView(definition, logger, development);
       bindActions(view.handle, (action, args) => call(definition, action, args));
       views.set(definition.name, view);
       if (client) view.attach(client);
@@ -121,7 +135,9 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     return view.handle as StoreHandle;
   };
 
-  const startHost = (recovered?: ReadonlyMap<string, StoreRecord>, shareLedger = false) => {
+  const startHost = async (recovered?: ReadonlyMap<string, StoreRecord>, shareLedger = false) => {
+    const { createAuthorityHost } = await loadAuthority();
+    if (disposing) throw stopped();
     const started = createAuthorityHost({
       app: name,
       version,
@@ -130,13 +146,28 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       callTimeoutMs,
       timers,
       shareLedger,
+      development,
       ...(recovered && { recovered }),
       ...(saver && { onFlush: saver.save }),
     });
     host = started;
-    for (const definition of definitions.values()) started.addStore(definition);
+    // On the authority the handles are its stores': there before `onServer` setups run (they
+    // may seed state) and before any client is served.
+    for (const definition of definitions.values()) {
+      if (role === 'server') register(definition);
+      else started.addStore(definition);
+    }
     serverSetups.start(started.channel);
+    hostSetups.stop();
+    hostSetups.start(started);
     return started;
+  };
+
+  /** Holds `server`'s connections until the authority, still loading, accepts them. */
+  const holding = (server: ServerTransport) => {
+    const held = holdConnections(server);
+    cleanups.push(held.stop);
+    return held;
   };
 
   /**
@@ -187,11 +218,12 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     setStatus,
     link,
     lead(recovered, server) {
-      const started = startHost(recovered, true);
-      cleanups.push(started.accept(server));
-      return started;
+      const starting = startHost(recovered, true);
+      const held = holding(server);
+      starting.then((started) => cleanups.push(started.accept(held)), ignore);
+      return hostLink(starting, report);
     },
-    startHost: () => startHost(),
+    startHost: () => hostLink(startHost(), report),
     copies: () => {
       const copies: ReturnType<AppRuntime['copies']> = {};
       for (const [store, view] of views) {
@@ -200,7 +232,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       }
       return copies;
     },
-    stored: saver ? () => saver.load(topics()) : undefined,
+    stored: storage ? () => loadAuthority().then(() => saver!.load(topics())) : undefined,
     onDispose: (cleanup) => cleanups.push(cleanup),
   };
 
@@ -209,26 +241,18 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
 
   let ready: Promise<void>;
   if (role === 'server') {
-    const server = serverTransportFor(share as ServerShareOptions, logger);
-    const serve = (recovered?: ReadonlyMap<string, StoreRecord>, from = server) => {
-      const started = startHost(recovered);
-      for (const definition of options.stores) register(definition);
-      cleanups.push(started.accept(from));
-      setStatus({ connected: true });
-    };
-    if (saver) {
-      // Clients that connect while the stores load (the message that woke a service worker)
-      // are held, not lost.
-      const held = holdConnections(server);
-      cleanups.push(held.stop);
-      for (const definition of options.stores) definitions.set(definition.name, definition);
-      ready = saver.load(topics()).then((copies) => {
-        if (!disposing) serve(new Map(Object.entries(copies)), held);
+    // Clients that connect while the authority's code and the stored stores load (the message
+    // that woke a service worker) are held, not lost.
+    const held = holding(serverTransportFor(share as ServerShareOptions, logger));
+    for (const definition of options.stores) definitions.set(definition.name, definition);
+    ready = loadAuthority()
+      .then(() => saver?.load(topics()))
+      .then(async (copies) => {
+        if (disposing) return;
+        const started = await startHost(copies && new Map(Object.entries(copies)));
+        cleanups.push(started.accept(held));
+        setStatus({ connected: true });
       });
-    } else {
-      serve();
-      ready = Promise.resolve();
-    }
   } else {
     for (const definition of options.stores) register(definition);
     ready = (tabLock?.held ?? Promise.resolve()).then(() => startClientMode(runtime));
@@ -263,6 +287,11 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     },
     async addStore<D extends AnyStoreDefinition>(definition: D): Promise<StoreHandle<D>> {
       if (disposing) throw stopped();
+      if (role === 'server') {
+        // The authority's own handles come from its stores, which exist once it serves.
+        await ready;
+        if (disposing) throw stopped();
+      }
       const handle = register(definition) as unknown as StoreHandle<D>;
       if (role !== 'server') {
         await ready;
@@ -274,10 +303,10 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     onClient: (setup) => clientSetups.add(setup),
     async emit(event, payload) {
       if (disposing) throw stopped();
-      if (role === 'server') return host!.channel.emit(event, payload);
       await ready;
-      if (!client) throw stopped();
-      return client.channel.emit(event, payload);
+      const channel = role === 'server' ? host?.channel : client?.channel;
+      if (!channel || disposing) throw stopped();
+      return channel.emit(event, payload);
     },
     listen(event, handler) {
       if (role === 'server') return serverSetups.add((channel) => channel.listen(event, handler));
@@ -287,6 +316,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       disposing ??= (async () => {
         clientSetups.stop();
         serverSetups.stop();
+        hostSetups.stop();
         for (const cleanup of cleanups) cleanup();
         for (const view of views.values()) view.detach();
         const leaving = client;
@@ -299,6 +329,12 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       return disposing;
     },
   };
-  registerInternals(app, { republish: () => host?.republish() });
+  registerInternals(app, {
+    republish: () => host?.republish(),
+    onHost: hostSetups.add,
+    stores: () => [...definitions.values()],
+    logger,
+    report,
+  });
   return app;
 }

@@ -1,26 +1,32 @@
 import {
   assertCloneable,
+  deserializeError,
   isStateSyncError,
   type Logger,
   PROTOCOL_VERSION,
   StateSyncError,
-  serializeError,
   type Timers,
   type Transport,
   toStateSyncError,
   type Unsubscribe,
 } from '@statesync/core';
+import { assertSafeArgs } from '../store/check-args.js';
 import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, ServerChannel, ServerTransport } from '../types.js';
 import { createDirectChannel, type DirectChannel, serverChannel } from '../wire/direct-channel.js';
-import { checkHello, parseServerBound, type ServerBound } from '../wire/parse-message.js';
+import { parseServerBound, type ServerBound } from '../wire/parse-message.js';
 import type {
   LedgerInvalidateMessage,
   LedgerSnapshotMessage,
   WireMessage,
 } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';
-import { createDepartureWatcher, type LockWatcher } from './departures.js';
+import { toWireError } from '../wire/wire-error.js';
+import { type Connection, createConnections } from './connections.js';
+import type { LockWatcher } from './departures.js';
+import { checkPatches } from './patch-check.js';
+import { recoveredCopy } from './recovered-copy.js';
+import { type CarryCheck, jsonCarry } from './run-action.js';
 import { createServerStore, type ServerStore } from './server-store.js';
 
 export interface AuthorityHostOptions {
@@ -32,7 +38,10 @@ export interface AuthorityHostOptions {
   timers: Timers;
   /** The epoch of every store of this authority's life. @default a random id per store */
   epoch?: string;
-  /** Where each store starts, when recovered (a new leader tab, a restarted worker). */
+  /**
+   * Where each store starts, when recovered (a new leader tab, a restarted worker). A copy that
+   * is not a valid record of its store is reported and skipped: the store starts from `state()`.
+   */
   recovered?: ReadonlyMap<string, StoreRecord>;
   /**
    * Sends each change's calls with its invalidation and the whole ledger with snapshots, so
@@ -44,8 +53,16 @@ export interface AuthorityHostOptions {
    * its connection is then dropped. @default navigator.locks, when there is one
    */
   watchLock?: LockWatcher;
+  /**
+   * A link that no held Web Lock vouches for and that is silent this long is asked whether it
+   * is still there (a few times), and dropped once it has been silent twice as long.
+   * @default 30000
+   */
+  silentLinkMs?: number;
   /** Told after every flush that changed a store, e.g. to persist it. */
   onFlush?(store: ServerStore): void;
+  /** Warns about calls whose patches replaced much more than they changed. @default false */
+  development?: boolean;
 }
 
 /** The authority of an app: every store's truth, and the links of its clients. */
@@ -61,60 +78,51 @@ export interface AuthorityHost {
   readonly channel: ServerChannel;
   /** Announces every store's current revision again, for clients that missed the last change. */
   republish(): void;
+  /**
+   * Sends a direct-channel message to the client `clientId` alone, after the changes of this
+   * task (its answer is ignored). False when no such client is connected.
+   */
+  notify(clientId: string, name: string, payload: unknown): boolean;
   dispose(): void;
 }
 
-interface Connection {
-  transport: Transport;
-  clientId: string | undefined;
-  topics: Set<string>;
-  /** Results waiting for the flush, so they travel after the invalidation they depend on. */
-  outbox: WireMessage[];
-  off: Unsubscribe;
-  /** Stops watching the client's lock. */
-  watching: AbortController;
-}
-
 const NO_EPOCH = 'none';
+type ClientCall = { connection: Connection; id: string };
+
+const unknownStore = (name: string) =>
+  new StateSyncError('invalid_option', `store "${name}" is not on the authority`);
 
 export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHost {
   const { app, version, logger, report } = options;
   const stores = new Map<string, ServerStore>();
   const byTopic = new Map<string, ServerStore>();
-  const connections = new Set<Connection>();
   const stopAccepting = new Set<Unsubscribe>();
   /** Stores with changes not flushed yet, in the order they first changed. */
   const changed = new Set<ServerStore>();
+  /** What every change and result must pass: what the strictest medium served can carry. */
+  let carry: CarryCheck = assertCloneable;
   let flushQueued = false;
   let disposed = false;
+  let notices = 0;
 
-  const drop = (connection: Connection) => {
-    if (!connections.delete(connection)) return;
-    connection.off();
-    connection.watching.abort();
-    direct.forget(connection);
-    try {
-      connection.transport.close();
-    } catch (error) {
-      logger.warn('closing a client link threw', { error });
-    }
-  };
-
-  const send = (connection: Connection, message: WireMessage) => {
-    try {
-      connection.transport.send(message);
-    } catch (error) {
-      if (isStateSyncError(error, 'stopped')) {
-        drop(connection);
-        return;
-      }
-      throw error;
-    }
-  };
+  const links = createConnections({
+    app,
+    version,
+    logger,
+    report,
+    timers: options.timers,
+    watchLock: options.watchLock,
+    silentMs: options.silentLinkMs ?? 30_000,
+    isTopic: (topic) => byTopic.has(topic),
+    receive: (connection, raw) => receive(connection, raw),
+    onDrop: (connection) => direct.forget(connection),
+  });
+  const { trySend } = links;
 
   /** Sends what one task changed: one invalidation per store, then the results. */
   const flush = () => {
     flushQueued = false;
+    links.sweep();
     // Only the stores that changed: a flush costs what changed, not how many stores there are.
     const batch = [...changed];
     changed.clear();
@@ -123,14 +131,15 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       if (!flushed) continue;
       const message: LedgerInvalidateMessage = flushed.message;
       if (options.shareLedger && flushed.calls.length > 0) message.calls = flushed.calls;
-      options.onFlush?.(store);
-      for (const connection of connections) {
+      // A state shown for time travel is not the truth: it is not kept.
+      if (!store.travelling) options.onFlush?.(store);
+      for (const connection of links.all()) {
         // Filter on send: only clients that show this store hear of it.
         if (connection.clientId === undefined || !connection.topics.has(store.topic)) continue;
         trySend(connection, message);
       }
     }
-    for (const connection of connections) {
+    for (const connection of links.all()) {
       const { outbox } = connection;
       connection.outbox = [];
       for (const message of outbox) trySend(connection, message);
@@ -142,17 +151,9 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     queueMicrotask(flush);
   };
 
-  const trySend = (connection: Connection, message: WireMessage) => {
-    try {
-      send(connection, message);
-    } catch (error) {
-      logger.error('could not send to a client', { type: message.type, error });
-    }
-  };
-
   const direct: DirectChannel<Connection> = createDirectChannel<Connection>({
     send: trySend,
-    peers: () => [...connections].filter((c) => c.clientId !== undefined),
+    peers: links.welcomed,
     sender: (connection) => ({ clientId: connection.clientId ?? '' }),
     timeoutMs: options.callTimeoutMs,
     timers: options.timers,
@@ -161,8 +162,6 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   });
 
   const channel = serverChannel(direct, report, logger);
-
-  const watchDeparture = createDepartureWatcher(options.watchLock, logger);
 
   const answerPull = (connection: Connection, id: string, topic: string) => {
     const store = byTopic.get(topic);
@@ -182,29 +181,31 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
         ...snapshot,
       };
       if (options.shareLedger) reply.calls = store.ledger.entries();
-      send(connection, reply);
+      links.send(connection, reply);
     } catch (error) {
-      trySend(connection, {
-        v: PROTOCOL_VERSION,
-        type: 'pull-error',
-        id,
-        topic,
-        error: serializeError(error),
-      });
+      const reply = { v: PROTOCOL_VERSION, type: 'pull-error', id, topic } as const;
+      trySend(connection, { ...reply, error: toWireError(error) });
     }
+  };
+
+  /** Runs a call of a client (`from`: its link and call id) or of the authority's own code. */
+  const run = (name: string, action: string, args: readonly unknown[], from?: ClientCall) => {
+    const store = stores.get(name);
+    if (!store) throw unknownStore(name);
+    assertSafeArgs(args, `${name}.${action} args`);
+    return store.run(action, args, from?.id, from?.connection.clientId);
   };
 
   const answerCall = (connection: Connection, message: ServerBound & { type: 'call' }) => {
     const store = byTopic.get(message.topic);
     let reply: WireMessage;
     try {
-      if (!store) {
-        throw new StateSyncError(
-          'invalid_option',
-          `store "${message.topic}" is not on the authority`,
-        );
-      }
-      const { value, revision, epoch } = store.run(message.action, message.args, message.id);
+      if (!store) throw unknownStore(message.topic);
+      const { action, args, id } = message;
+      const { value, revision, epoch } = run(store.definition.name, action, args, {
+        connection,
+        id,
+      });
       reply = { v: PROTOCOL_VERSION, type: 'result', id: message.id, revision, epoch, value };
     } catch (error) {
       reply = {
@@ -213,30 +214,11 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
         id: message.id,
         revision: store?.authority.getRevision() ?? '0',
         epoch: store?.authority.getEpoch() ?? NO_EPOCH,
-        error: serializeError(error),
+        error: toWireError(error),
       };
     }
     connection.outbox.push(reply);
     schedule();
-  };
-
-  const greet = (connection: Connection, message: ServerBound & { type: 'hello' }) => {
-    const refusal = checkHello(message, app, version);
-    if (refusal) {
-      report({ phase: 'connect', error: refusal });
-      const error = serializeError(refusal);
-      trySend(connection, { v: PROTOCOL_VERSION, type: 'welcome', app, version, error });
-      return;
-    }
-    connection.clientId = message.clientId;
-    trySend(connection, { v: PROTOCOL_VERSION, type: 'welcome', app, version });
-    if (message.lock !== undefined) {
-      watchDeparture(message.lock, connection.watching.signal, () => {
-        if (!connections.has(connection)) return;
-        logger.debug('a client left without saying bye', { clientId: connection.clientId });
-        drop(connection);
-      });
-    }
   };
 
   const receive = (connection: Connection, raw: unknown) => {
@@ -251,8 +233,8 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       });
       return;
     }
-    if (message.type === 'hello') return greet(connection, message);
-    if (message.type === 'bye') return drop(connection);
+    if (message.type === 'hello') return links.greet(connection, message);
+    if (message.type === 'bye') return links.drop(connection);
     if (connection.clientId === undefined) {
       const error = new StateSyncError('protocol', `"${message.type}" message before a welcome`);
       report({ phase: 'message', error, message: raw });
@@ -260,8 +242,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     }
     switch (message.type) {
       case 'subscribe':
-        connection.topics.add(message.topic);
-        return;
+        return links.subscribe(connection, message.topic);
       case 'unsubscribe':
         connection.topics.delete(message.topic);
         return;
@@ -278,29 +259,25 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
 
   const connect = (transport: Transport): Unsubscribe => {
     if (disposed) throw new StateSyncError('stopped', 'the authority was disposed');
-    const connection: Connection = {
-      transport,
-      clientId: undefined,
-      topics: new Set(),
-      outbox: [],
-      off: () => {},
-      watching: new AbortController(),
-    };
-    connections.add(connection);
-    connection.off = transport.subscribe((raw) => {
-      try {
-        receive(connection, raw);
-      } catch (error) {
-        // Never into the transport: a bug here must not break the link.
-        logger.error('handling a client message threw', { error });
-      }
-    });
-    return () => drop(connection);
+    const connection = links.open(transport);
+    return () => links.drop(connection);
   };
 
   return {
     channel,
     getStore: (name) => stores.get(name),
+    notify(clientId, name, payload) {
+      const id = `notice-${++notices}`;
+      const queued = links.queue(clientId, {
+        v: PROTOCOL_VERSION,
+        type: 'emit',
+        id,
+        name,
+        payload,
+      });
+      if (queued) schedule();
+      return queued;
+    },
     republish() {
       for (const store of stores.values()) store.authority.publish();
     },
@@ -321,11 +298,13 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
           changed.add(store);
           schedule();
         },
-        options.recovered?.get(definition.name),
+        recoveredCopy(definition, options.recovered, report),
         options.epoch,
+        (value, path) => carry(value, path),
       );
       stores.set(definition.name, store);
       byTopic.set(store.topic, store);
+      if (options.development) store.observe(checkPatches(logger));
       // Clients that loaded this store first asked for it in vain: the next flush tells its
       // subscribers that it is there now, and they pull it.
       store.authority.publish();
@@ -333,6 +312,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     },
     connect,
     accept(server) {
+      if (server.medium === 'json') carry = jsonCarry;
       const stop = server.accept((transport) => {
         try {
           connect(transport);
@@ -347,11 +327,13 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       };
     },
     async call(name, action, args) {
-      const store = stores.get(name);
-      if (!store)
-        throw new StateSyncError('invalid_option', `store "${name}" is not on the authority`);
-      assertCloneable(args, `${name}.${action} args`);
-      return store.run(action, args).value;
+      try {
+        assertCloneable(args, `${name}.${action} args`);
+        return run(name, action, args).value;
+      } catch (error) {
+        // As a client would hear it: what the action threw is a `remote` error.
+        throw isStateSyncError(error) ? error : deserializeError(toWireError(error));
+      }
     },
     dispose() {
       if (disposed) return;
@@ -360,7 +342,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       for (const stop of stopAccepting) stop();
       stopAccepting.clear();
       direct.dispose();
-      for (const connection of [...connections]) drop(connection);
+      links.dispose();
     },
   };
 }

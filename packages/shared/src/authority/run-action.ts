@@ -1,7 +1,20 @@
-import { assertCloneable, type PatchOp, StateSyncError } from '@statesync/core';
+import { assertCloneable, isThenable, type PatchOp, StateSyncError } from '@statesync/core';
 import { create, current, isDraft } from 'mutative';
+import { isUnsafeKey } from '../store/check-args.js';
 import { findAction } from '../store/define-store.js';
 import type { AnyStoreDefinition } from '../types.js';
+import { toJsonSafe } from '../wire/json-safe.js';
+
+/**
+ * Throws `not_cloneable` naming `path` when the links cannot carry `value`: what a change or
+ * a result holds must reach every client, or the call would end in a timeout.
+ */
+export type CarryCheck = (value: unknown, path: string) => void;
+
+/** What a JSON medium can carry: checked by encoding it, as the link will. */
+export const jsonCarry: CarryCheck = (value, path) => {
+  toJsonSafe(value, path);
+};
 
 export interface ActionOutcome<S> {
   /** The next state; the same object when the action changed nothing. */
@@ -14,14 +27,16 @@ export interface ActionOutcome<S> {
 
 /**
  * Runs one action on a mutative draft of `state` and records the patches. All or nothing: when
- * the action throws, returns a promise (actions must be synchronous) or returns something that
- * cannot be structured-cloned, the error propagates and `state` is untouched.
+ * the action throws, returns a promise (actions must be synchronous), returns or writes into
+ * the state something the links cannot carry (`carry`), or writes a key that reaches a
+ * prototype, the error propagates and `state` is untouched.
  */
 export function runAction<S>(
   definition: AnyStoreDefinition,
   state: S,
   name: string,
   args: readonly unknown[],
+  carry: CarryCheck = assertCloneable,
 ): ActionOutcome<S> {
   const action = findAction(definition, name);
   if (!action) {
@@ -46,20 +61,37 @@ export function runAction<S>(
       // copied out now.
       value = detach(returned, new Map());
       // Checked before the change is kept: a result that cannot reach the caller fails the call.
-      assertCloneable(value, `${definition.name}.${name} result`);
+      carry(value, `${definition.name}.${name} result`);
     },
     { enablePatches: true },
   );
-  return { state: next as S, ops: patches as PatchOp[], value };
+  const ops = patches as PatchOp[];
+  const where = (op: PatchOp) => `${definition.name}.${name} state${pathText(op.path)}`;
+  for (const op of ops) {
+    if (op.path.some(isUnsafeKey)) {
+      throw new StateSyncError(
+        'invalid_option',
+        `${where(op)}: the action wrote a key that reaches a prototype`,
+        { reason: 'unsafe_key' },
+      );
+    }
+  }
+  const written = ops.filter((op) => 'value' in op);
+  try {
+    // One check for the whole change; only a failure pays for finding the op at fault.
+    carry(
+      written.map((op) => op.value),
+      `${definition.name}.${name} state`,
+    );
+  } catch (error) {
+    for (const op of written) carry(op.value, where(op));
+    throw error;
+  }
+  return { state: next as S, ops, value };
 }
 
-function isThenable(value: unknown): boolean {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
+const pathText = (path: readonly (string | number)[]) =>
+  path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
 
 /** `value` with every draft inside it replaced by a plain copy of its current state. */
 function detach(value: unknown, seen: Map<object, unknown>): unknown {

@@ -2,12 +2,14 @@ import {
   type Authority,
   createAuthority,
   type InvalidateMessage,
+  isStateSyncError,
   type Logger,
   type PatchOp,
   PROTOCOL_VERSION,
   type Revision,
   StateSyncError,
   type SyncStatus,
+  type Unsubscribe,
 } from '@statesync/core';
 import { type CallLedger, createCallLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';
@@ -15,7 +17,26 @@ import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, StoreHandle } from '../types.js';
 import { topicOf } from '../wire/names.js';
 import type { LedgerEntry } from '../wire/protocol.js';
-import { runAction } from './run-action.js';
+import { toWireError } from '../wire/wire-error.js';
+import { type CarryCheck, runAction } from './run-action.js';
+
+/** A call a store ran: what the debug log, a DevTools panel and the patch check are told. */
+export interface AppliedCall {
+  store: string;
+  action: string;
+  args: readonly unknown[];
+  /** The patches it made (none when it changed nothing). */
+  ops: readonly PatchOp[];
+  /** The store's revision after it. */
+  revision: Revision;
+  /** The client that called; undefined for the authority's own code. */
+  clientId: string | undefined;
+  durationMs: number;
+  before: object;
+  after: object;
+}
+
+const now = () => globalThis.performance?.now() ?? Date.now();
 
 /** One store on the authority: its core authority, the batch of changes not yet sent. */
 export interface ServerStore {
@@ -35,7 +56,19 @@ export interface ServerStore {
     action: string,
     args: readonly unknown[],
     callId?: string,
+    clientId?: string,
   ): { value: unknown; revision: Revision; epoch: string };
+  /** Hears every call this store ran, once it is applied. */
+  observe(listener: (call: AppliedCall) => void): Unsubscribe;
+  /**
+   * Shows `data` to every client instead of the live state (DevTools time travel); undefined
+   * shows the live state again, and so does the next call, which runs on the live state.
+   */
+  travel(data: object | undefined): void;
+  /** Whether the state shown is a travelled one. */
+  readonly travelling: boolean;
+  /** The live state, whether or not a travelled one is shown. */
+  readonly live: object;
   /**
    * Ends the current batch: one invalidation for every change since the last flush (base of the
    * first, revision of the last, the ops of all) and the calls that made it, or undefined when
@@ -61,6 +94,8 @@ export function createServerStore(
   onChange: () => void,
   start?: StoreRecord,
   epoch?: string,
+  /** What the links can carry, checked on every change and result. @default structured clone */
+  carry?: CarryCheck,
 ): ServerStore {
   const data = start?.data ?? definition.state();
   if (typeof data !== 'object' || data === null) {
@@ -109,6 +144,19 @@ export function createServerStore(
     lastAppliedAt: undefined,
   });
   const state = createObservable<object>(data, logger);
+  const observers = new Set<(call: AppliedCall) => void>();
+  /** The live state while a travelled one is shown. */
+  let live: object | undefined;
+  const travel = (shown: object | undefined) => {
+    if (shown === undefined) {
+      if (live === undefined) return;
+      shown = live;
+      live = undefined;
+    } else {
+      live ??= authority.getData();
+    }
+    authority.set(shown);
+  };
   const syncStatus = createObservable<SyncStatus>(status(), logger);
 
   return {
@@ -125,10 +173,40 @@ export function createServerStore(
       subscribe: state.subscribe,
       status: { getState: syncStatus.getState, subscribe: syncStatus.subscribe },
     },
-    run(action, args, callId) {
+    get travelling() {
+      return live !== undefined;
+    },
+    get live() {
+      return live ?? authority.getData();
+    },
+    travel,
+    observe(listener) {
+      observers.add(listener);
+      return () => {
+        observers.delete(listener);
+      };
+    },
+    run(action, args, callId, clientId) {
       const known = callId === undefined ? undefined : ledger.get(callId);
       if (known) return { value: known[2], revision: known[1], epoch: authority.getEpoch() };
-      const outcome = runAction(definition, authority.getData(), action, args);
+      travel(undefined);
+      const before = authority.getData();
+      const started = now();
+      let outcome: ReturnType<typeof runAction<object>>;
+      try {
+        outcome = runAction(definition, before, action, args, carry);
+      } catch (error) {
+        // The caller's error names the store and the action, whatever the action threw.
+        logger.debug('action failed', { store: definition.name, action, clientId, error });
+        if (isStateSyncError(error)) throw error;
+        // Read safely: an error whose `message` getter throws still gets its answer.
+        const thrown = toWireError(error);
+        throw new StateSyncError('remote', `${definition.name}.${action}: ${thrown.message}`, {
+          cause: error,
+          remoteName: thrown.name,
+        });
+      }
+      const durationMs = now() - started;
       if (outcome.ops.length > 0) {
         authority.set(outcome.state, { ops: outcome.ops });
         if (callId !== undefined) {
@@ -137,11 +215,37 @@ export function createServerStore(
           batch?.calls.push(entry);
         }
       }
-      return {
-        value: outcome.value,
+      const call: AppliedCall = {
+        store: definition.name,
+        action,
+        args,
+        ops: outcome.ops,
         revision: authority.getRevision(),
-        epoch: authority.getEpoch(),
+        clientId,
+        durationMs,
+        before,
+        after: outcome.state,
       };
+      logger.debug('action applied', {
+        store: call.store,
+        action,
+        // Measured only when the line is printed: a logger that drops debug lines never reads it.
+        get argsBytes() {
+          return jsonLength(args);
+        },
+        patches: outcome.ops.length,
+        revision: call.revision,
+        clientId,
+        ms: Math.round(durationMs * 100) / 100,
+      });
+      for (const observer of [...observers]) {
+        try {
+          observer(call);
+        } catch (error) {
+          logger.error('an observer of calls threw', { error });
+        }
+      }
+      return { value: outcome.value, revision: call.revision, epoch: authority.getEpoch() };
     },
     flush() {
       const done = batch;
@@ -161,4 +265,12 @@ export function createServerStore(
       return { message, calls: done.calls };
     },
   };
+}
+
+function jsonLength(value: unknown): number | undefined {
+  try {
+    return JSON.stringify(value)?.length;
+  } catch {
+    return undefined;
+  }
 }

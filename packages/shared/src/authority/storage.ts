@@ -1,5 +1,5 @@
 import { type Logger, StateSyncError } from '@statesync/core';
-import { isStoreRecord, type StoreRecord } from '../store/store-record.js';
+import { recordProblem, type StoreRecord } from '../store/store-record.js';
 import type { SharedStorage } from '../types.js';
 import type { Report } from '../wire/report.js';
 import type { ServerStore } from './server-store.js';
@@ -58,13 +58,16 @@ export function createStoreSaver(
           continue;
         }
         if (value === undefined || value === null) continue;
-        if (isStoreRecord(value)) {
-          copies[name] = value;
+        const problem = recordProblem(value);
+        if (problem === undefined) {
+          copies[name] = value as StoreRecord;
           continue;
         }
-        const error = new StateSyncError('storage', `the stored "${topic}" is not a store record`, {
-          reason: 'corrupt',
-        });
+        const error = new StateSyncError(
+          'storage',
+          `the stored "${topic}" is not a store record: ${problem}`,
+          { reason: 'corrupt' },
+        );
         report({ phase: 'sync', error, store: name });
         logger.warn('skipping a corrupt stored copy', { topic });
       }

@@ -1,5 +1,6 @@
 import {
   compareRevisions,
+  createPendingRequests,
   deserializeError,
   type InvalidationEvent,
   type ResultMessage,
@@ -29,14 +30,12 @@ export interface HandedCall {
   reject(error: StateSyncError): void;
 }
 
+/** What the tracker keeps with a call in flight. */
 interface PendingCall {
-  label: string;
   action: string;
   args: readonly unknown[];
   target: CallTarget;
-  resolve(value: unknown): void;
-  reject(error: StateSyncError): void;
-  timer: unknown;
+  /** The authority answered; the call waits for the mirror to catch up. */
   answered: boolean;
   stopWaiting?: Unsubscribe;
 }
@@ -58,58 +57,38 @@ export interface CallTracker {
 }
 
 export function createCallTracker(timers: Timers, timeoutMs: number): CallTracker {
-  const calls = new Map<string, PendingCall>();
-
-  const settle = (id: string) => {
-    const call = calls.get(id);
-    if (!call) return undefined;
-    calls.delete(id);
-    timers.clearTimeout(call.timer);
-    call.stopWaiting?.();
-    return call;
-  };
-
-  const start = (
-    id: string,
-    target: CallTarget,
-    action: string,
-    args: readonly unknown[],
-    resolve: (value: unknown) => void,
-    reject: (error: StateSyncError) => void,
-  ) => {
-    const label = `${target.name}.${action}`;
-    const call: PendingCall = {
-      label,
-      action,
-      args,
-      target,
-      resolve,
-      reject,
-      timer: undefined,
-      answered: false,
-    };
-    call.timer = timers.setTimeout(() => {
-      settle(id);
+  const calls = createPendingRequests<unknown, PendingCall>({
+    timers,
+    onTimeout(_id, call) {
       const why = call.answered
-        ? `the authority answered, but this copy of "${target.name}" did not catch up`
+        ? `the authority answered, but this copy of "${call.target.name}" did not catch up`
         : 'no answer from the authority';
-      reject(new StateSyncError('timeout', `${label} timed out after ${timeoutMs} ms: ${why}`));
-    }, timeoutMs);
-    calls.set(id, call);
-  };
+      const label = `${call.target.name}.${call.action}`;
+      return {
+        error: new StateSyncError('timeout', `${label} timed out after ${timeoutMs} ms: ${why}`),
+      };
+    },
+    onLeave: (_id, call) => call.stopWaiting?.(),
+  });
+  const start = (id: string, target: CallTarget, action: string, args: readonly unknown[]) =>
+    calls.add(id, { target, action, args, answered: false }, { timeoutMs });
 
   return {
-    track(id, target, action, args) {
-      return new Promise((resolve, reject) => start(id, target, action, args, resolve, reject));
-    },
+    track: start,
     adopt(call, target) {
-      start(call.id, target, call.action, call.args, call.resolve, call.reject);
+      start(call.id, target, call.action, call.args).then(call.resolve, call.reject);
     },
     handOver() {
-      return [...calls.keys()].map((id) => {
-        const call = settle(id)!;
-        const { action, args, resolve, reject } = call;
-        return { id, store: call.target.name, action, args, resolve, reject };
+      return calls.ids().map((id) => {
+        const { data, resolve, reject } = calls.take(id)!;
+        return {
+          id,
+          store: data.target.name,
+          action: data.action,
+          args: data.args,
+          resolve,
+          reject,
+        };
       });
     },
     answer(message) {
@@ -118,7 +97,7 @@ export function createCallTracker(timers: Timers, timeoutMs: number): CallTracke
       call.answered = true;
       if (message.error !== undefined) {
         // A failed action changed nothing, so there is no revision to wait for.
-        settle(message.id)?.reject(deserializeError(message.error));
+        calls.reject(message.id, deserializeError(message.error));
         return;
       }
       const { revision, epoch } = message;
@@ -131,7 +110,7 @@ export function createCallTracker(timers: Timers, timeoutMs: number): CallTracke
           compareRevisions(status.localRevision, revision) >= 0
         );
       };
-      const done = () => settle(message.id)?.resolve(message.value);
+      const done = () => calls.resolve(message.id, message.value);
       if (reached()) {
         done();
         return;
@@ -144,10 +123,8 @@ export function createCallTracker(timers: Timers, timeoutMs: number): CallTracke
       call.target.announce({ topic: call.target.topic, revision, epoch });
     },
     fail(id, error) {
-      settle(id)?.reject(error);
+      calls.reject(id, error);
     },
-    cancelAll(error) {
-      for (const id of [...calls.keys()]) settle(id)?.reject(error);
-    },
+    cancelAll: (error) => calls.rejectAll(error),
   };
 }

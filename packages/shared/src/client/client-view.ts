@@ -30,8 +30,12 @@ const IDLE: SyncStatus = {
   lastAppliedAt: undefined,
 };
 
-export function createClientView(definition: AnyStoreDefinition, logger: Logger): ClientView {
-  const mirror = createMirror<object>(definition.state(), logger);
+export function createClientView(
+  definition: AnyStoreDefinition,
+  logger: Logger,
+  freeze = false,
+): ClientView {
+  const mirror = createMirror<object>(definition.state(), logger, freeze);
   const status = createObservable<SyncStatus>(IDLE, logger);
   let offStatus: Unsubscribe | undefined;
   let started: Promise<void> = Promise.resolve();

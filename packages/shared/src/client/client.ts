@@ -1,5 +1,5 @@
 import {
-  assertCloneable,
+  createPullClient,
   createRevisionSync,
   deserializeError,
   type InvalidationEvent,
@@ -9,13 +9,15 @@ import {
   randomId,
   type SnapshotProvider,
   StateSyncError,
+  serializeError,
   type Timers,
   type Transport,
   tagLogger,
   toStateSyncError,
   type Unsubscribe,
 } from '@statesync/core';
-import { findAction } from '../store/define-store.js';
+import { checkCall } from '../store/check-args.js';
+import { kindOf } from '../store/store-record.js';
 import type { AnyStoreDefinition, ClientChannel } from '../types.js';
 import { createDirectChannel } from '../wire/direct-channel.js';
 import { topicOf } from '../wire/names.js';
@@ -23,8 +25,9 @@ import { type ClientBound, parseClientBound } from '../wire/parse-message.js';
 import type { WireMessage } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';
 import { type CallTarget, createCallTracker, type HandedCall } from './call-tracker.js';
+import { createIncomingCheck } from './check-incoming.js';
+import { clientChannel } from './client-channel.js';
 import type { Mirror } from './mirror.js';
-import { createPullRouter } from './pull-router.js';
 
 export interface SharedClientOptions {
   app: string;
@@ -123,7 +126,14 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     refuse(error);
   }, options.startTimeoutMs);
 
-  const pulls = createPullRouter(send, prefix);
+  const incoming = createIncomingCheck();
+  const pulls = createPullClient(
+    (message) => {
+      incoming.sent(message);
+      send(message);
+    },
+    { nextId: () => `${prefix}-p${++counter}` },
+  );
   const calls = createCallTracker(timers, options.callTimeoutMs);
   const direct = createDirectChannel<typeof AUTHORITY>({
     send: (_peer, message) => send(message),
@@ -175,18 +185,29 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       case 'welcome':
         return onWelcome(message);
       case 'invalidate': {
+        const refused = incoming.invalidation(message);
+        if (refused) return report({ phase: 'message', error: refused, message: raw });
         const { v: _v, type: _type, calls, ...event } = message;
         const store = byTopic.get(event.topic);
         if (calls) store?.mirror.ledger.expect(event.epoch, event.revision, calls);
         store?.onEvent?.(event);
         return;
       }
-      case 'snapshot':
+      case 'snapshot': {
+        const store = byTopic.get(message.topic);
+        const refused = incoming.snapshot(message, store && kindOf(store.mirror.getState()));
+        if (refused) {
+          // The pull fails now (the engine reports it and tries again); nothing is applied.
+          const { id, topic } = message;
+          const error = serializeError(refused);
+          return pulls.answer({ v: PROTOCOL_VERSION, type: 'pull-error', id, topic, error });
+        }
         if (message.calls) {
           const { ledger } = byTopic.get(message.topic)?.mirror ?? {};
           ledger?.expectWhole(message.epoch, message.revision, message.calls);
         }
         return pulls.answer(message);
+      }
       case 'pull-error':
         return pulls.answer(message);
       case 'result':
@@ -252,22 +273,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     transport.close();
   };
 
-  const channel: ClientChannel = {
-    async emit(name, payload) {
-      await connected;
-      const [outcome] = await direct.request(name, payload);
-      if (outcome?.kind === 'value') return outcome.value;
-      if (outcome?.kind === 'error') throw outcome.error;
-      if (outcome?.kind === 'unhandled') {
-        throw new StateSyncError('invalid_option', `nothing listens to "${name}" on the authority`);
-      }
-      if (outcome?.kind === 'timeout') {
-        throw new StateSyncError('timeout', `emit("${name}"): no answer from the authority`);
-      }
-      throw new StateSyncError('stopped', `emit("${name}"): the client was disposed`);
-    },
-    listen: (name, handler) => direct.listen(name, (payload) => handler(payload)),
-  };
+  const channel = clientChannel(direct, connected);
 
   return {
     connected,
@@ -324,13 +330,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
         if (disposed) throw new StateSyncError('stopped', 'the client was disposed');
         if (!store)
           throw new StateSyncError('invalid_option', `store "${name}" is not loaded here`);
-        if (!findAction(store.definition, action)) {
-          throw new StateSyncError('invalid_option', `store "${name}" has no action "${action}"`);
-        }
-        if (!Array.isArray(args)) {
-          throw new StateSyncError('invalid_option', `${name}.${action}: args must be an array`);
-        }
-        assertCloneable(args, `${name}.${action} args`);
+        checkCall(store.definition, action, args);
       } catch (error) {
         return Promise.reject(error);
       }

@@ -1,6 +1,15 @@
-import { applyPatch, type Logger, type SnapshotApplier, type Subscribable } from '@statesync/core';
+import {
+  applyPatch,
+  isPlainObject,
+  type Logger,
+  type SnapshotApplier,
+  StateSyncError,
+  type Subscribable,
+} from '@statesync/core';
+import { deepFreeze } from '../store/development.js';
 import { createMirrorLedger, type MirrorLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';
+import { dataProblem, kindOf } from '../store/store-record.js';
 
 /** A client's immutable copy of one store's state, written by the revision engine. */
 export interface Mirror<S> extends Subscribable<S> {
@@ -16,8 +25,10 @@ export interface Mirror<S> extends Subscribable<S> {
  * that parts equal to what was shown before keep their identity too. Listeners hear each
  * change once, after it is in place.
  */
-export function createMirror<S>(initial: S, logger: Logger): Mirror<S> {
-  const value = createObservable(initial, logger);
+export function createMirror<S>(initial: S, logger: Logger, freeze = false): Mirror<S> {
+  // Frozen in development, so that code mutating what it was given throws where it does so.
+  const value = createObservable(freeze ? deepFreeze(initial) : initial, logger);
+  const set = freeze ? (next: S) => value.set(deepFreeze(next)) : value.set;
   const ledger = createMirrorLedger();
   return {
     getState: value.getState,
@@ -25,11 +36,16 @@ export function createMirror<S>(initial: S, logger: Logger): Mirror<S> {
     ledger,
     applier: {
       apply(snapshot) {
-        value.set(keepEqual(value.getState(), snapshot.data) as S);
+        const problem = dataProblem(snapshot.data, kindOf(value.getState()));
+        if (problem !== undefined) throw new StateSyncError('protocol', `snapshot: ${problem}`);
+        set(keepEqual(value.getState(), snapshot.data) as S);
         ledger.replaced(snapshot.epoch, snapshot.revision);
       },
       applyPatch(patch) {
-        value.set(applyPatch(value.getState(), patch.ops));
+        const next = applyPatch(value.getState(), patch.ops);
+        const problem = dataProblem(next, kindOf(value.getState()));
+        if (problem !== undefined) throw new StateSyncError('protocol', `delta: ${problem}`);
+        set(next);
         ledger.applied(patch.epoch, patch.revision);
       },
     },
@@ -51,7 +67,7 @@ export function keepEqual(previous: unknown, next: unknown): unknown {
     });
     return same ? previous : merged;
   }
-  if (isPlain(previous) && isPlain(next)) {
+  if (isPlainObject(previous) && isPlainObject(next)) {
     const previousKeys = Object.keys(previous);
     const nextKeys = Object.keys(next);
     let same = previousKeys.length === nextKeys.length;
@@ -75,10 +91,4 @@ export function keepEqual(previous: unknown, next: unknown): unknown {
     return same ? previous : merged;
   }
   return next;
-}
-
-function isPlain(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }

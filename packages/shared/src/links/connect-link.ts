@@ -6,12 +6,14 @@
  */
 import {
   createMessagePortTransport,
+  createTransportEnd,
   type Logger,
   noopLogger,
   PROTOCOL_VERSION,
   randomId,
   StateSyncError,
   type Transport,
+  type TransportEnd,
 } from '@statesync/core';
 import { DEFAULT_LINK_NAME, linkLock } from '../wire/names.js';
 
@@ -219,45 +221,28 @@ export function createLinkServer(logger: Logger, locks: LockRequester | undefine
       };
     },
     serve(port, lock) {
+      // A MessagePort end that also hears the page go away: its lock came free.
       const inner = createMessagePortTransport(port, { logger });
-      const listeners = new Set<(message: unknown) => void>();
       const watching = new AbortController();
-      let closed = false;
-      const transport: Transport = {
-        send: (message) => inner.send(message),
-        subscribe(listener) {
-          const own = (message: unknown) => listener(message);
-          const off = inner.subscribe(own);
-          listeners.add(own);
-          return () => {
-            listeners.delete(own);
-            off();
-          };
-        },
-        close() {
-          if (closed) return;
-          closed = true;
-          open.delete(transport);
+      const end: TransportEnd = createTransportEnd({
+        name: 'page link',
+        logger,
+        farewell: { ...BYE },
+        post: (message) => inner.send(message),
+        listen: () => inner.subscribe(end.deliver),
+        release() {
+          open.delete(end.transport);
           watching.abort();
-          listeners.clear();
           inner.close();
         },
-      };
+      });
       const gone = () => {
-        if (closed) return;
-        logger.debug('a linked page is gone', { lock });
-        for (const listener of [...listeners]) {
-          try {
-            listener({ ...BYE });
-          } catch (error) {
-            logger.error('transport listener threw', { error });
-          }
-        }
-        transport.close();
+        if (end.state() === 'open') logger.debug('a linked page is gone', { lock });
+        end.gone();
       };
-      open.add(transport);
+      open.add(end.transport);
       if (lock !== undefined && locks) watch(lock, locks, watching.signal, gone, logger);
-      return transport;
+      return end.transport;
     },
   };
 }

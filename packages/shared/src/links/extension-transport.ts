@@ -56,6 +56,7 @@ export function createExtensionServerTransport(
   const portName = options.portName ?? DEFAULT_LINK_NAME;
   const logger = options.logger ?? noopLogger;
   return {
+    medium: 'json',
     accept(onConnection): Unsubscribe {
       const onConnect = (port: RuntimePortLike) => {
         if (port.name !== portName) return;

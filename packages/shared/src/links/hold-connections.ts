@@ -1,4 +1,9 @@
-import type { Transport, Unsubscribe } from '@statesync/core';
+import {
+  createTransportEnd,
+  type Transport,
+  type TransportEnd,
+  type Unsubscribe,
+} from '@statesync/core';
 import type { ServerTransport } from '../types.js';
 
 interface Held {
@@ -16,19 +21,22 @@ export function holdConnections(server: ServerTransport): ServerTransport & { st
   const held: Held[] = [];
   let target: ((transport: Transport) => void) | undefined;
 
-  const replaying = (entry: Held): Transport => ({
-    send: (message) => entry.transport.send(message),
-    close: () => entry.transport.close(),
-    subscribe(listener) {
-      entry.live = listener;
-      const queued = entry.queue;
-      entry.queue = [];
-      for (const message of queued) listener(message);
-      return () => {
-        entry.live = undefined;
-      };
-    },
-  });
+  // The held connection's end: what it kept is replayed to the first listener, in order.
+  const replaying = (entry: Held): Transport => {
+    const end: TransportEnd = createTransportEnd({
+      name: 'held link',
+      post: (message) => entry.transport.send(message),
+      listen() {
+        entry.live = end.deliver;
+        for (const message of entry.queue.splice(0)) end.deliver(message);
+        return () => {
+          entry.live = undefined;
+        };
+      },
+      release: () => entry.transport.close(),
+    });
+    return end.transport;
+  };
 
   const stop = server.accept((transport) => {
     if (target) {
@@ -45,6 +53,7 @@ export function holdConnections(server: ServerTransport): ServerTransport & { st
 
   return {
     stop,
+    ...(server.medium && { medium: server.medium }),
     accept(onConnection) {
       target = onConnection;
       for (const entry of held.splice(0)) onConnection(replaying(entry));

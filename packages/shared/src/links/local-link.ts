@@ -1,11 +1,4 @@
-import {
-  assertCloneable,
-  type Logger,
-  noopLogger,
-  StateSyncError,
-  type Transport,
-  type Unsubscribe,
-} from '@statesync/core';
+import { createTransportEnd, type Logger, noopLogger, type Transport } from '@statesync/core';
 
 /** Which way a message goes on a link: from the client to the authority, or back. */
 export type Direction = 'to-server' | 'to-client';
@@ -49,70 +42,51 @@ export function createLocalLink(options: LocalLinkOptions = {}): LocalLink {
   // Filled just below; each end sends to the other.
   const ends: End[] = [];
   const makeEnd = (direction: Direction, other: () => End): End => {
-    const listeners = new Set<(message: unknown) => void>();
+    // What arrives before the first listener waits here, as in a port not started yet.
     let queue: unknown[] | undefined = [];
-    let starting = false;
-    let closed = false;
+    let listening = false;
 
-    const dispatch = (message: unknown) => {
-      for (const listener of [...listeners]) {
-        if (!listeners.has(listener)) continue;
-        try {
-          listener(message);
-        } catch (error) {
-          logger.error('transport listener threw', { error });
+    const end = createTransportEnd<unknown>({
+      name: 'link',
+      logger,
+      post(message) {
+        // Copied at send time; a DataCloneError becomes not_cloneable naming the path.
+        const copy = structuredClone(message);
+        const target = other();
+        let first = true;
+        route(copy, direction, () => {
+          // A duplicate is a copy of its own, as a second postMessage would be.
+          target.receive(first ? copy : structuredClone(copy));
+          first = false;
+        });
+      },
+      listen() {
+        listening = true;
+        if (queue) {
+          // The port starts with its first listener; what waited arrives a microtask later,
+          // before anything that arrives meanwhile.
+          const waited = queue;
+          queueMicrotask(() => {
+            while (waited.length > 0) end.deliver(waited.shift());
+            if (queue === waited) queue = undefined;
+          });
         }
-      }
-    };
+        return () => {
+          listening = false;
+        };
+      },
+      release() {
+        queue = undefined;
+      },
+    });
 
     return {
-      isOpen: () => !closed && listeners.size > 0,
+      isOpen: () => listening,
       receive(message) {
-        if (closed) return;
         if (queue) queue.push(message);
-        else dispatch(message);
+        else end.deliver(message);
       },
-      transport: {
-        send(message) {
-          if (closed) throw new StateSyncError('stopped', 'send on a closed link');
-          let copy: unknown;
-          try {
-            copy = structuredClone(message);
-          } catch {
-            // Throws the same failure again, naming the path of the culprit.
-            assertCloneable(message, 'message');
-          }
-          const target = other();
-          let first = true;
-          route(copy, direction, () => {
-            // A duplicate is a copy of its own, as a second postMessage would be.
-            target.receive(first ? copy : structuredClone(copy));
-            first = false;
-          });
-        },
-        subscribe(listener): Unsubscribe {
-          if (closed) throw new StateSyncError('stopped', 'subscribe on a closed link');
-          const own = (message: unknown) => listener(message);
-          listeners.add(own);
-          if (queue && !starting) {
-            // The port starts with its first listener; what waited arrives a microtask later,
-            // before anything that arrives meanwhile.
-            starting = true;
-            queueMicrotask(() => {
-              while (queue && queue.length > 0) dispatch(queue.shift());
-              queue = undefined;
-            });
-          }
-          return () => {
-            listeners.delete(own);
-          };
-        },
-        close() {
-          closed = true;
-          listeners.clear();
-          queue = undefined;
-        },
-      },
+      transport: end.transport,
     };
   };
   const client = makeEnd('to-server', () => ends[1]!);

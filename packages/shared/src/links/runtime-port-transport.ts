@@ -1,5 +1,5 @@
-import { type Logger, StateSyncError, type Transport, type Unsubscribe } from '@statesync/core';
-import { fromJsonSafe, toJsonSafe } from '../wire/json-safe.js';
+import { createTransportEnd, type Logger, type Transport } from '@statesync/core';
+import { fromJsonSafe, toJsonSafe, undecodable } from '../wire/json-safe.js';
 
 /** An extension event such as `port.onMessage` or `runtime.onConnect`. */
 export interface ExtensionEventLike<L> {
@@ -45,55 +45,30 @@ export function createRuntimePortTransport(
   options: RuntimePortTransportOptions,
 ): Transport {
   const { logger } = options;
-  const listeners = new Set<(message: unknown) => void>();
-  let state: 'open' | 'gone' | 'closed' = 'open';
-  let listening = false;
-
-  const deliver = (message: unknown) => {
-    for (const listener of [...listeners]) {
-      if (!listeners.has(listener)) continue;
-      try {
-        listener(message);
-      } catch (error) {
-        logger.error('transport listener threw', { error });
-      }
-    }
-  };
   const onMessage = (raw: unknown) => {
     let message: unknown;
     try {
       message = fromJsonSafe(raw);
     } catch (error) {
-      logger.warn('a message from an extension port could not be decoded', { error });
-      return;
+      // Handed on as such, so the listener reports it like any malformed message.
+      message = undecodable(error);
     }
-    deliver(message);
-  };
-  const release = () => {
-    if (!listening) return;
-    listening = false;
-    port.onMessage.removeListener(onMessage);
+    end.deliver(message);
   };
   const gone = (reason: string) => {
-    if (state !== 'open') return;
-    state = 'gone';
-    release();
-    port.onDisconnect.removeListener(onDisconnect);
-    options.onGone(reason);
-    if (options.farewell !== undefined) deliver(options.farewell);
+    if (end.gone()) options.onGone(reason);
   };
   const onDisconnect = () => {
     const detail = options.runtime.lastError?.message;
     gone(detail ? `the port closed: ${detail}` : 'the other end of the port disconnected');
   };
-  port.onDisconnect.addListener(onDisconnect);
 
-  return {
-    send(message) {
-      if (state === 'closed')
-        throw new StateSyncError('stopped', 'send on a closed port transport');
+  const end = createTransportEnd<unknown>({
+    name: 'port transport',
+    logger,
+    farewell: options.farewell,
+    post(message) {
       const encoded = toJsonSafe(message, 'message');
-      if (state === 'gone') return;
       try {
         port.postMessage(encoded);
       } catch (error) {
@@ -101,33 +76,20 @@ export function createRuntimePortTransport(
         gone(`the port closed: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
-    subscribe(listener): Unsubscribe {
-      if (state === 'closed') {
-        throw new StateSyncError('stopped', 'subscribe on a closed port transport');
-      }
-      const own = (message: unknown) => listener(message);
-      listeners.add(own);
-      if (!listening && state === 'open') {
-        listening = true;
-        port.onMessage.addListener(onMessage);
-      }
-      return () => {
-        if (listeners.delete(own) && listeners.size === 0) release();
-      };
+    listen() {
+      port.onMessage.addListener(onMessage);
+      return () => port.onMessage.removeListener(onMessage);
     },
-    close() {
-      if (state === 'closed') return;
-      const open = state === 'open';
-      state = 'closed';
-      listeners.clear();
-      release();
+    release(why) {
       port.onDisconnect.removeListener(onDisconnect);
-      if (!open) return;
+      if (why === 'gone') return;
       try {
         port.disconnect();
       } catch (error) {
         logger.warn('disconnecting an extension port threw', { error });
       }
     },
-  };
+  });
+  port.onDisconnect.addListener(onDisconnect);
+  return end.transport;
 }

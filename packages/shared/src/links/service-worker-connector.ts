@@ -1,18 +1,14 @@
 import {
+  createTransportEnd,
   type Logger,
   noopLogger,
   randomId,
   StateSyncError,
   type Transport,
-  type Unsubscribe,
 } from '@statesync/core';
 import type { ClientConnector } from '../types.js';
 import { DEFAULT_LINK_NAME } from '../wire/names.js';
-import {
-  cloneFailure,
-  isEnvelope,
-  type ServiceWorkerEnvelope,
-} from './service-worker-transport.js';
+import { isEnvelope, type ServiceWorkerEnvelope } from './service-worker-transport.js';
 
 /** A `ServiceWorker` object as a page sees it (`controller`, `registration.active`). */
 export interface ServiceWorkerLike {
@@ -92,11 +88,9 @@ export function createServiceWorkerConnector(
   return {
     connect(onLost): Transport {
       const link = randomId();
-      const listeners = new Set<(message: unknown) => void>();
       const waiting: unknown[] = [];
       let target: ServiceWorkerLike | undefined;
       let boot: string | undefined;
-      let state: 'open' | 'lost' | 'closed' = 'open';
 
       const post = (data: unknown) =>
         target!.postMessage({
@@ -106,29 +100,25 @@ export function createServiceWorkerConnector(
           data,
         } satisfies ServiceWorkerEnvelope);
 
-      const release = () => {
-        container.removeEventListener('message', onMessage);
-        container.removeEventListener('controllerchange', onControllerChange);
-        target?.removeEventListener?.('statechange', onStateChange);
-        waiting.length = 0;
-      };
+      // The container is heard from the start, listeners or not: a restart must be noticed.
+      const end = createTransportEnd<unknown>({
+        name: 'link',
+        logger,
+        post(message) {
+          if (target) post(message);
+          else waiting.push(structuredClone(message));
+        },
+        release() {
+          container.removeEventListener('message', onMessage);
+          container.removeEventListener('controllerchange', onControllerChange);
+          target?.removeEventListener?.('statechange', onStateChange);
+          waiting.length = 0;
+        },
+      });
       const lose = (reason: string) => {
-        if (state !== 'open') return;
-        state = 'lost';
-        release();
-        onLost(reason);
+        if (end.gone()) onLost(reason);
       };
 
-      const deliver = (message: unknown) => {
-        for (const listener of [...listeners]) {
-          if (!listeners.has(listener)) continue;
-          try {
-            listener(message);
-          } catch (error) {
-            logger.error('transport listener threw', { error });
-          }
-        }
-      };
       const onMessage = (event: Event) => {
         const envelope = (event as MessageEvent).data;
         if (!isEnvelope(envelope, channel)) return;
@@ -148,7 +138,7 @@ export function createServiceWorkerConnector(
           lose('the service worker restarted');
           return;
         }
-        deliver(envelope.data);
+        end.deliver(envelope.data);
       };
       const onControllerChange = () => {
         if (target && container.controller !== target) {
@@ -164,7 +154,7 @@ export function createServiceWorkerConnector(
       container.startMessages?.();
       worker().then(
         (found) => {
-          if (state !== 'open') return;
+          if (end.state() !== 'open') return;
           target = found;
           target.addEventListener?.('statechange', onStateChange);
           for (const data of waiting.splice(0)) post(data);
@@ -172,30 +162,7 @@ export function createServiceWorkerConnector(
         (error: unknown) => logger.error('the service worker could not be reached', { error }),
       );
 
-      return {
-        send(message) {
-          if (state === 'closed') throw new StateSyncError('stopped', 'send on a closed link');
-          if (state === 'lost') return;
-          try {
-            if (target) post(message);
-            else waiting.push(structuredClone(message));
-          } catch (error) {
-            throw cloneFailure(error);
-          }
-        },
-        subscribe(listener): Unsubscribe {
-          if (state === 'closed') throw new StateSyncError('stopped', 'subscribe on a closed link');
-          const own = (message: unknown) => listener(message);
-          listeners.add(own);
-          return () => listeners.delete(own);
-        },
-        close() {
-          if (state === 'closed') return;
-          if (state === 'open') release();
-          state = 'closed';
-          listeners.clear();
-        },
-      };
+      return end.transport;
     },
   };
 }

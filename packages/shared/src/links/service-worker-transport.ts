@@ -1,4 +1,5 @@
 import {
+  createTransportEnd,
   type Logger,
   noopLogger,
   PROTOCOL_VERSION,
@@ -32,18 +33,6 @@ export function isEnvelope(value: unknown, channel: string): value is ServiceWor
     typeof value === 'object' &&
     value !== null &&
     (value as ServiceWorkerEnvelope).statesync === channel
-  );
-}
-
-/** `not_cloneable` for a failed structured clone; any other error as it is. */
-export function cloneFailure(error: unknown): unknown {
-  if (!(error instanceof Error) || error.name !== 'DataCloneError') return error;
-  return new StateSyncError(
-    'not_cloneable',
-    `message cannot be structured-cloned: ${error.message}`,
-    {
-      cause: error,
-    },
   );
 }
 
@@ -118,48 +107,24 @@ export function createServiceWorkerServerTransport(
 
   return {
     accept(onConnection): Unsubscribe {
-      const links = new Map<string, { clientId: string; deliver(message: unknown): void }>();
+      const links = new Map<
+        string,
+        { clientId: string; deliver(message: unknown): void; gone(): void }
+      >();
       const keyOf = (clientId: string, link: string) => `${clientId} ${link}`;
 
       const open = (client: ClientLike, link: string) => {
         const key = keyOf(client.id, link);
-        const listeners = new Set<(message: unknown) => void>();
-        let closed = false;
         let leaving = false;
-        const deliver = (message: unknown) => {
-          if (typeOf(message) === 'bye') leaving = true;
-          for (const listener of [...listeners]) {
-            if (!listeners.has(listener)) continue;
-            try {
-              listener(message);
-            } catch (error) {
-              logger.error('transport listener threw', { error });
-            }
-          }
-        };
-        links.set(key, { clientId: client.id, deliver });
-        onConnection({
-          send(message) {
-            if (closed) throw new StateSyncError('stopped', 'send on a closed page link');
-            try {
-              post(client, { kind: 'message', link, data: message });
-            } catch (error) {
-              throw cloneFailure(error);
-            }
-          },
-          subscribe(listener) {
-            if (closed) throw new StateSyncError('stopped', 'subscribe on a closed page link');
-            const own = (message: unknown) => listener(message);
-            listeners.add(own);
-            return () => listeners.delete(own);
-          },
-          close() {
-            if (closed) return;
-            closed = true;
-            listeners.clear();
+        const end = createTransportEnd<unknown>({
+          name: 'page link',
+          logger,
+          farewell: { v: PROTOCOL_VERSION, type: 'bye' },
+          post: (message) => post(client, { kind: 'message', link, data: message }),
+          release(why) {
             links.delete(key);
             // Dropped by the authority rather than left by the page: let the page connect again.
-            if (leaving) return;
+            if (why === 'gone' || leaving) return;
             try {
               post(client, { kind: 'reconnect', link });
             } catch (error) {
@@ -167,6 +132,12 @@ export function createServiceWorkerServerTransport(
             }
           },
         });
+        const deliver = (message: unknown) => {
+          if (typeOf(message) === 'bye') leaving = true;
+          end.deliver(message);
+        };
+        links.set(key, { clientId: client.id, deliver, gone: end.gone });
+        onConnection(end.transport);
       };
 
       /** Pages closed without a `bye` (a tab closed at once) are forgotten when a page joins. */
@@ -174,7 +145,7 @@ export function createServiceWorkerServerTransport(
         scope.clients.matchAll({ includeUncontrolled: true, type: 'all' }).then((alive) => {
           const ids = new Set(alive.map((client) => client.id));
           for (const entry of [...links.values()]) {
-            if (!ids.has(entry.clientId)) entry.deliver({ v: PROTOCOL_VERSION, type: 'bye' });
+            if (!ids.has(entry.clientId)) entry.gone();
           }
         });
 
@@ -220,8 +191,7 @@ export function createServiceWorkerServerTransport(
       return () => {
         scope.removeEventListener('message', onMessage);
         scope.removeEventListener('activate', onActivate);
-        for (const entry of [...links.values()])
-          entry.deliver({ v: PROTOCOL_VERSION, type: 'bye' });
+        for (const entry of [...links.values()]) entry.gone();
         links.clear();
       };
     },

@@ -1,9 +1,11 @@
 import {
   createBroadcastChannelTransport,
+  createTransportEnd,
   type Logger,
   PROTOCOL_VERSION,
-  StateSyncError,
   type Transport,
+  type TransportEnd,
+  type TransportMedium,
   type Unsubscribe,
 } from '@statesync/core';
 import type { ServerTransport } from '../types.js';
@@ -87,65 +89,56 @@ export function createTabHub(options: TabHubOptions): TabHub {
     const envelope = raw as Partial<Envelope> | null;
     if (envelope?.statesyncTab !== 1 || typeof envelope.from !== 'string') return;
     if (envelope.to !== undefined && envelope.to !== id) return;
-    for (const handler of [...(handlers.get(envelope.kind as TabSignal) ?? [])]) {
-      handler(envelope.body, envelope.from);
+    const set = handlers.get(envelope.kind as TabSignal);
+    for (const handler of [...(set ?? [])]) {
+      if (!set?.has(handler)) continue;
+      // One tab's bug must not keep the other handlers (the election, the links) deaf.
+      try {
+        handler(envelope.body, envelope.from);
+      } catch (error) {
+        logger.error('transport listener threw', { error });
+      }
     }
   });
 
-  /** One end of a link: what arrives from `peer`, and sends to it. */
-  const endTo = (peer: string, onClose?: () => void) => {
-    const listeners = new Set<(message: unknown) => void>();
-    let closed = false;
-    const deliver = (message: unknown) => {
-      for (const listener of [...listeners]) listener(message);
-    };
-    const transport: Transport = {
-      send(message) {
-        if (closed) throw new StateSyncError('stopped', 'send on a closed tab link');
-        signal('link', message, peer);
-      },
-      subscribe(listener) {
-        const own = (message: unknown) => listener(message);
-        listeners.add(own);
-        return () => {
-          listeners.delete(own);
-        };
-      },
-      close() {
-        if (closed) return;
-        closed = true;
-        listeners.clear();
-        onClose?.();
-      },
-    };
-    return { transport, deliver };
-  };
+  /** One end of a link to `peer`: sends are addressed to it, every tab hears them. */
+  const endTo = (peer: string, medium: Pick<TransportMedium, 'listen' | 'release'>) =>
+    createTransportEnd<unknown>({
+      name: 'tab link',
+      logger,
+      farewell: BYE,
+      post: (message) => signal('link', message, peer),
+      ...medium,
+    });
 
   return {
     id,
     signal,
     on,
     link(leader) {
-      let stopListening: Unsubscribe = () => {};
-      const end = endTo(leader, () => stopListening());
-      stopListening = on('link', (body, from) => {
-        if (from === leader) end.deliver(body);
+      const end = endTo(leader, {
+        listen: () =>
+          on('link', (body, from) => {
+            if (from === leader) end.deliver(body);
+          }),
       });
       return end.transport;
     },
     serve() {
       return {
         accept(onConnection) {
-          const ends = new Map<string, ReturnType<typeof endTo>>();
+          const ends = new Map<string, TransportEnd>();
           const stop = on('link', (body, from) => {
             const hello = (body as { type?: unknown } | null)?.type === 'hello';
             let end = ends.get(from);
             if (hello) {
               // A tab that says hello again (it resumed, or lost its link) starts afresh:
               // the authority hears its old link say bye.
-              end?.deliver(BYE);
-              const fresh = endTo(from, () => {
-                if (ends.get(from) === fresh) ends.delete(from);
+              end?.gone();
+              const fresh = endTo(from, {
+                release: () => {
+                  if (ends.get(from) === fresh) ends.delete(from);
+                },
               });
               ends.set(from, fresh);
               end = fresh;
@@ -155,7 +148,7 @@ export function createTabHub(options: TabHubOptions): TabHub {
           });
           return () => {
             stop();
-            for (const end of ends.values()) end.deliver(BYE);
+            for (const end of [...ends.values()]) end.gone();
             ends.clear();
           };
         },

@@ -7,7 +7,7 @@ import {
   watchPageLifecycle,
 } from '@statesync/core';
 import type { TabHub } from '../links/tab-hub.js';
-import { isStoreRecord, type StoreRecord } from '../store/store-record.js';
+import { recordProblem, type StoreRecord } from '../store/store-record.js';
 import type { ServerTransport } from '../types.js';
 import { leaderLock } from '../wire/names.js';
 import { startTabElection } from './tab-election.js';
@@ -101,7 +101,7 @@ export function startSharedTab(options: SharedTabOptions): Unsubscribe {
     leader = hub.id;
     void collectCopies().then((copies) => {
       if (stopped) return;
-      const recovered = newest(copies);
+      const recovered = newest(copies, logger);
       logger.info('this tab leads now', {
         recovered: Object.fromEntries(
           [...recovered].map(([name, start]) => [name, start.revision]),
@@ -143,11 +143,18 @@ export function startSharedTab(options: SharedTabOptions): Unsubscribe {
 }
 
 /** For every store, the copy with the highest revision (revisions go on across leaders). */
-function newest(copies: readonly Record<string, StoreRecord>[]): Map<string, StoreRecord> {
+function newest(
+  copies: readonly Record<string, StoreRecord>[],
+  logger: Logger,
+): Map<string, StoreRecord> {
   const best = new Map<string, StoreRecord>();
   for (const copy of copies) {
     for (const [name, candidate] of Object.entries(copy)) {
-      if (!isStoreRecord(candidate)) continue;
+      const problem = recordProblem(candidate);
+      if (problem !== undefined) {
+        logger.warn(`a recovered copy of "${name}" is skipped: ${problem}`, { store: name });
+        continue;
+      }
       const known = best.get(name);
       if (!known || compareRevisions(candidate.revision, known.revision) > 0) {
         best.set(name, candidate);

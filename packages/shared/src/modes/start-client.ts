@@ -26,6 +26,9 @@ import { clientLinkFor } from './mode-links.js';
 import { RECOVER_MS, startSharedTab } from './shared-tab.js';
 import { CLAIM_MS, SILENCE_MS } from './tab-election.js';
 
+/** The authority a page runs, reached while its code may still be loading. */
+export type HostLink = Pick<AuthorityHost, 'connect'>;
+
 /** What the client modes need of their app. */
 export interface AppRuntime {
   name: string;
@@ -42,9 +45,9 @@ export interface AppRuntime {
   /** Syncs the app over `transport` (see `createSharedApp`). */
   link(transport: Transport): Promise<void>;
   /** Becomes the authority, starting from `recovered`, serving `server` and this page. */
-  lead(recovered: ReadonlyMap<string, StoreRecord>, server: ServerTransport): AuthorityHost;
+  lead(recovered: ReadonlyMap<string, StoreRecord>, server: ServerTransport): HostLink;
   /** Becomes the authority of this page alone. */
-  startHost(): AuthorityHost;
+  startHost(): HostLink;
   copies(): Record<string, StoreRecord>;
   stored: (() => Promise<Record<string, StoreRecord>>) | undefined;
   onDispose(cleanup: Unsubscribe): void;
@@ -93,9 +96,16 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
  */
 function fallBack(runtime: AppRuntime, from: 'SharedWorker' | 'SharedTab', reason: string) {
   const tabs = from === 'SharedWorker' && typeof tabChannel(runtime) === 'function';
-  runtime.logger.warn(`falling back to ${tabs ? 'SharedTab' : 'Local'} mode: ${reason}`, {
-    reason,
-  });
+  const mode = runtime.share.type === 'Auto' ? from : runtime.share.type;
+  const to = tabs ? 'SharedTab' : 'Local';
+  const failed = (outcome: string) =>
+    new StateSyncError('invalid_option', `${mode} mode failed, ${outcome}: ${reason}`, {
+      reason: 'fallback',
+    });
+  if (runtime.share.strict) return Promise.reject(failed('and share.strict forbids a fallback'));
+  runtime.logger.warn(`falling back to ${to} mode: ${reason}`, { reason });
+  runtime.setStatus({ fallback: { from: mode, reason } });
+  runtime.report({ phase: 'fallback', error: failed(`${to} mode runs instead`) });
   return tabs ? startTab(runtime) : startLocal(runtime);
 }
 

@@ -1,35 +1,12 @@
-import type { Logger, Subscribable, Unsubscribe } from '@statesync/core';
+import {
+  createObservable as createCoreObservable,
+  type Logger,
+  type Observable,
+} from '@statesync/core';
 
-export interface Observable<T> extends Subscribable<T> {
-  /** Replaces the value and tells the listeners, unless it is the same value. */
-  set(next: T): void;
-}
+export type { Observable };
 
-/** A value and its listeners; a listener that throws is logged and does not stop the others. */
+/** Core's observable, with a listener that throws logged as `store listener threw`. */
 export function createObservable<T>(initial: T, logger: Logger): Observable<T> {
-  let value = initial;
-  const listeners = new Set<(value: T) => void>();
-  return {
-    getState: () => value,
-    set(next) {
-      if (Object.is(next, value)) return;
-      value = next;
-      for (const listener of [...listeners]) {
-        if (!listeners.has(listener)) continue;
-        try {
-          listener(value);
-        } catch (error) {
-          logger.error('store listener threw', { error });
-        }
-      }
-    },
-    subscribe(listener): Unsubscribe {
-      // A wrapper per call: the same function subscribed twice is two subscriptions.
-      const own = (next: T) => listener(next);
-      listeners.add(own);
-      return () => {
-        listeners.delete(own);
-      };
-    },
-  };
+  return createCoreObservable(initial, (error) => logger.error('store listener threw', { error }));
 }

@@ -1,5 +1,6 @@
 import {
   assertCloneable,
+  createPendingRequests,
   deserializeError,
   type Logger,
   PROTOCOL_VERSION,
@@ -50,27 +51,32 @@ export interface DirectChannel<P> {
   dispose(): void;
 }
 
+/** A request in flight: the peers still to answer, and the answers so far. */
 interface Pending<P> {
   waiting: Set<P>;
   outcomes: EmitOutcome[];
-  timer: unknown;
-  done(): void;
 }
+
+/** The answers so far, and a timeout for every peer still silent. */
+const withTimeouts = <P>({ waiting, outcomes }: Pending<P>): EmitOutcome[] => [
+  ...outcomes,
+  ...[...waiting].map((): EmitOutcome => ({ kind: 'timeout' })),
+];
 
 export function createDirectChannel<P>(options: DirectChannelOptions<P>): DirectChannel<P> {
   const { send, timers, logger } = options;
   const handlers = new Map<string, (payload: unknown, from: { clientId: string }) => unknown>();
-  const pending = new Map<string, Pending<P>>();
+  // A request never fails: peers that do not answer in time count as timed out.
+  const pending = createPendingRequests<EmitOutcome[], Pending<P>>({
+    timers,
+    onTimeout: (_id, request) => ({ value: withTimeouts(request) }),
+  });
   const prefix = randomId().slice(0, 8);
   let counter = 0;
 
   const finish = (id: string) => {
     const request = pending.get(id);
-    if (!request) return;
-    pending.delete(id);
-    timers.clearTimeout(request.timer);
-    for (let i = 0; i < request.waiting.size; i++) request.outcomes.push({ kind: 'timeout' });
-    request.done();
+    if (request) pending.resolve(id, withTimeouts(request));
   };
 
   const reply = (peer: P, id: string, answer: Partial<EmitResultMessage>) => {
@@ -87,32 +93,25 @@ export function createDirectChannel<P>(options: DirectChannelOptions<P>): Direct
       const peers = options.peers();
       if (peers.length === 0) return Promise.resolve([]);
       const id = `${prefix}-${++counter}`;
-      return new Promise<EmitOutcome[]>((resolve) => {
-        const request: Pending<P> = {
-          waiting: new Set(peers),
-          outcomes: [],
-          timer: undefined,
-          done: () => resolve(request.outcomes),
-        };
-        pending.set(id, request);
-        request.timer = timers.setTimeout(() => finish(id), options.timeoutMs);
-        const message: EmitMessage = { v: PROTOCOL_VERSION, type: 'emit', id, name, payload };
-        for (const peer of peers) {
-          try {
-            send(peer, message);
-          } catch (error) {
-            logger.error('could not send a direct-channel message', { error });
-            request.waiting.delete(peer);
-            request.outcomes.push({
-              kind: 'error',
-              error: new StateSyncError('stopped', `emit("${name}") could not be sent`, {
-                cause: error,
-              }),
-            });
-          }
+      const request: Pending<P> = { waiting: new Set(peers), outcomes: [] };
+      const answered = pending.add(id, request, { timeoutMs: options.timeoutMs });
+      const message: EmitMessage = { v: PROTOCOL_VERSION, type: 'emit', id, name, payload };
+      for (const peer of peers) {
+        try {
+          send(peer, message);
+        } catch (error) {
+          logger.error('could not send a direct-channel message', { error });
+          request.waiting.delete(peer);
+          request.outcomes.push({
+            kind: 'error',
+            error: new StateSyncError('stopped', `emit("${name}") could not be sent`, {
+              cause: error,
+            }),
+          });
         }
-        if (request.waiting.size === 0) finish(id);
-      });
+      }
+      if (request.waiting.size === 0) finish(id);
+      return answered;
     },
     listen(name, handler) {
       if (typeof name !== 'string' || name === '') {
@@ -164,13 +163,14 @@ export function createDirectChannel<P>(options: DirectChannelOptions<P>): Direct
       if (request.waiting.size === 0) finish(message.id);
     },
     forget(peer) {
-      for (const [id, request] of pending) {
-        if (request.waiting.delete(peer) && request.waiting.size === 0) finish(id);
+      for (const id of pending.ids()) {
+        const request = pending.get(id);
+        if (request?.waiting.delete(peer) && request.waiting.size === 0) finish(id);
       }
     },
     dispose() {
       handlers.clear();
-      for (const id of [...pending.keys()]) finish(id);
+      for (const id of pending.ids()) finish(id);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { StateSyncError } from '@statesync/core';
+import { isPlainObject, isStateSyncError, StateSyncError } from '@statesync/core';
 
 /**
  * Media that serialise with JSON (an extension's runtime ports) would turn `undefined` into a
@@ -12,21 +12,9 @@ import { StateSyncError } from '@statesync/core';
  */
 const TAG = '$sj';
 
-type Tagged =
-  | { [TAG]: 'undefined' }
-  | { [TAG]: 'number'; v: string }
-  | { [TAG]: 'bigint'; v: string }
-  | { [TAG]: 'date'; v: number | null }
-  | { [TAG]: 'map'; v: [unknown, unknown][] }
-  | { [TAG]: 'set'; v: unknown[] }
-  | { [TAG]: 'regexp'; v: [string, string] }
-  /** A user object that has a `$sj` key of its own. */
-  | { [TAG]: 'object'; v: Record<string, unknown> };
-
-const isPlainObject = (value: object): value is Record<string, unknown> => {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
+// The tags: { $sj: 'undefined' }, 'number' ('-0', 'NaN', '±Infinity'), 'bigint' (decimal
+// digits), 'date' (a time or null), 'map' ([key, value] pairs), 'set', 'regexp' ([source,
+// flags]), and 'object' for a user object that has a `$sj` key of its own.
 
 /** Sets an own key, also one named `__proto__` (which plain assignment would treat as the prototype). */
 const put = (target: Record<string, unknown>, key: string, value: unknown) => {
@@ -43,7 +31,12 @@ const refuse = (path: string, what: string) =>
 
 /** Encodes `value` for a JSON medium; `name` starts the path in errors (`message.args[0]`). */
 export function toJsonSafe(value: unknown, name = 'value'): unknown {
-  return encode(value, name, new Set());
+  try {
+    return encode(value, name, new Set());
+  } catch (error) {
+    if (error instanceof RangeError) throw refuse(name, 'nested too deeply');
+    throw error;
+  }
 }
 
 function encode(value: unknown, path: string, ancestors: Set<object>): unknown {
@@ -120,30 +113,47 @@ function encode(value: unknown, path: string, ancestors: Set<object>): unknown {
   }
 }
 
-/** Undoes {@link toJsonSafe} on what a JSON medium delivered. */
-export function fromJsonSafe(value: unknown): unknown {
+/**
+ * Undoes {@link toJsonSafe} on what a JSON medium delivered. A malformed tag (another sender's
+ * bug, or a hostile one) throws a `protocol` error naming its path; nothing is half decoded.
+ */
+export function fromJsonSafe(value: unknown, name = 'message'): unknown {
+  try {
+    return decode(value, name);
+  } catch (error) {
+    // A value nested deeper than the stack allows is malformed input too, not a crash.
+    if (error instanceof RangeError) {
+      throw new StateSyncError('protocol', `${name} is nested too deeply to decode`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function decode(value: unknown, path: string): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
       const item: unknown = value[index];
-      const decoded = fromJsonSafe(item);
+      const decoded = decode(item, `${path}[${index}]`);
       if (decoded !== item) copy ??= value.slice(0, index);
       copy?.push(decoded);
     }
     return copy ?? value;
   }
   const record = value as Record<string, unknown>;
-  if (Object.hasOwn(record, TAG)) return decodeTagged(record as Tagged);
-  return decodeEntries(record);
+  if (Object.hasOwn(record, TAG)) return decodeTagged(record, path);
+  return decodeEntries(record, path);
 }
 
-function decodeEntries(record: Record<string, unknown>): Record<string, unknown> {
+function decodeEntries(record: Record<string, unknown>, path: string): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   const keys = Object.keys(record);
   for (const [index, key] of keys.entries()) {
     const item = record[key];
-    const decoded = fromJsonSafe(item);
+    const decoded = decode(item, `${path}.${key}`);
     if (decoded !== item && !copy) {
       copy = {};
       for (const earlier of keys.slice(0, index)) put(copy, earlier, record[earlier]);
@@ -153,24 +163,87 @@ function decodeEntries(record: Record<string, unknown>): Record<string, unknown>
   return copy ?? record;
 }
 
-function decodeTagged(tagged: Tagged): unknown {
-  switch (tagged[TAG]) {
+const malformed = (path: string, what: string) =>
+  new StateSyncError('protocol', `${path}: malformed JSON tag (${what})`);
+
+const isPairs = (v: unknown): v is [unknown, unknown][] =>
+  Array.isArray(v) && v.every((entry) => Array.isArray(entry) && entry.length === 2);
+
+function decodeTagged(tagged: Record<string, unknown>, path: string): unknown {
+  const tag = tagged[TAG];
+  const { v } = tagged;
+  switch (tag) {
     case 'undefined':
       return undefined;
     case 'number':
-      return Number(tagged.v);
+      if (v !== '-0' && v !== 'NaN' && v !== 'Infinity' && v !== '-Infinity') break;
+      return Number(v);
     case 'bigint':
-      return BigInt(tagged.v);
+      if (typeof v !== 'string' || !/^-?\d+$/.test(v)) break;
+      return BigInt(v);
     case 'date':
-      return new Date(tagged.v ?? Number.NaN);
+      if (v !== null && typeof v !== 'number') break;
+      return new Date(v ?? Number.NaN);
     case 'regexp':
-      return new RegExp(tagged.v[0], tagged.v[1]);
+      if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'string') break;
+      try {
+        return new RegExp(v[0], v[1]);
+      } catch {
+        break;
+      }
     case 'map':
-      return new Map(tagged.v.map(([key, item]) => [fromJsonSafe(key), fromJsonSafe(item)]));
+      if (!isPairs(v)) break;
+      return new Map(
+        v.map(([key, item], index) => {
+          const at = `${path}[map entry ${index}]`;
+          return [decode(key, at), decode(item, at)];
+        }),
+      );
     case 'set':
-      return new Set(tagged.v.map(fromJsonSafe));
+      if (!Array.isArray(v)) break;
+      return new Set(v.map((item, index) => decode(item, `${path}[set item ${index}]`)));
     case 'object':
-      return decodeEntries(tagged.v);
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) break;
+      return decodeEntries(v as Record<string, unknown>, path);
+    default:
+      throw malformed(path, `unknown tag ${safeJson(tag)}`);
   }
-  throw new StateSyncError('protocol', `unknown JSON tag ${JSON.stringify(tagged[TAG])}`);
+  return malformedValue(path, tag as string, v);
+}
+
+function malformedValue(path: string, tag: string, v: unknown): never {
+  throw malformed(path, `${tag} with value ${safeJson(v)}`);
+}
+
+function safeJson(value: unknown): string {
+  try {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
+ * What a JSON-medium transport delivers in place of a message it could not decode: the parsers
+ * of the shared layer turn it back into its `protocol` error, so `onError` hears of it as of
+ * any malformed message.
+ */
+export interface Undecodable {
+  readonly [UNDECODABLE]: StateSyncError;
+}
+
+const UNDECODABLE = Symbol.for('statesync.shared.undecodable');
+
+export function undecodable(error: unknown): Undecodable {
+  const failure = isStateSyncError(error, 'protocol')
+    ? error
+    : new StateSyncError('protocol', 'a message could not be decoded', { cause: error });
+  return { [UNDECODABLE]: failure };
+}
+
+/** The decoding error `value` stands for, when it is an {@link Undecodable}. */
+export function decodingError(value: unknown): StateSyncError | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  return (value as Partial<Undecodable>)[UNDECODABLE];
 }

@@ -8,6 +8,7 @@ import {
   type ResultMessage,
   StateSyncError,
 } from '@statesync/core';
+import { decodingError } from './json-safe.js';
 import type {
   ByeMessage,
   EmitMessage,
@@ -68,6 +69,11 @@ function wireError(raw: Raw): void {
 /** The statesync message in `raw`, or a `protocol` error saying why it is not one. */
 function envelope(raw: unknown): Raw {
   if (isProtocolMessage(raw)) return raw as unknown as Raw;
+  const undecoded = decodingError(raw);
+  if (undecoded) throw undecoded;
+  if (typeof raw === 'object' && raw !== null && (raw as Raw).v === PROTOCOL_VERSION) {
+    fail('malformed message: type must be a string');
+  }
   if (typeof raw === 'object' && raw !== null && typeof (raw as Raw).v === 'number') {
     fail(
       `protocol version ${(raw as Raw).v} is not supported (this side speaks ${PROTOCOL_VERSION})`,

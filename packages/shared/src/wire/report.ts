@@ -1,4 +1,4 @@
-import type { Logger } from '@statesync/core';
+import { createReporter as createCoreReporter, type Logger } from '@statesync/core';
 import type { SharedErrorContext } from '../types.js';
 
 export type Report = (context: SharedErrorContext) => void;
@@ -8,6 +8,7 @@ const HEADLINES: Record<SharedErrorContext['phase'], string> = {
   connect: 'could not connect to the authority',
   listener: 'a handler threw',
   sync: 'sync failed',
+  fallback: 'fell back to another mode',
 };
 
 /** Logs a problem and tells `onError`; a throwing `onError` is logged, never rethrown. */
@@ -15,18 +16,14 @@ export function createReporter(
   logger: Logger,
   onError: ((context: SharedErrorContext) => void) | undefined,
 ): Report {
-  return (context) => {
-    const line: Record<string, unknown> = {
+  return createCoreReporter(logger, onError, (context) => {
+    // The engine logs its own failures, and a fallback its own warning.
+    if (context.phase === 'sync' || context.phase === 'fallback') return undefined;
+    const fields: Record<string, unknown> = {
       code: context.error.code,
       message: context.error.message,
     };
-    if (context.store !== undefined) line.store = context.store;
-    // The engine logs its own failures; only the shared layer's are logged here.
-    if (context.phase !== 'sync') logger.warn(HEADLINES[context.phase], line);
-    try {
-      onError?.(context);
-    } catch (error) {
-      logger.error('onError threw', { error });
-    }
-  };
+    if (context.store !== undefined) fields.store = context.store;
+    return { level: 'warn', message: HEADLINES[context.phase], fields };
+  });
 }
