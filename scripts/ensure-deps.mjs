@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Makes a fresh clone runnable: installs npm dependencies when they are missing or stale and,
-// with --browser, Debian's Chromium for the real-browser tests; with --bench-peers, the libraries
-// the shared-app bench compares with (bench/peers/, a package outside the workspaces with its own
-// lockfile). Runs unattended (CI, no stdin).
+// with --browser, Debian's Chromium for the real-browser tests and Debian's redis-server for the
+// server tests; with --bench-peers, the libraries the shared-app bench compares with (bench/peers/,
+// a package outside the workspaces with its own lockfile). Runs unattended (CI, no stdin).
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
+const REDIS_SERVER = '/usr/bin/redis-server';
 const wantBrowser = process.argv.includes('--browser');
 const wantBenchPeers = process.argv.includes('--bench-peers');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -69,29 +70,30 @@ function ensureNodeModules() {
   }
 }
 
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
-  log(`${CHROMIUM} not found: installing Debian's chromium package with apt-get`);
+/** Installs a Debian package with apt-get unless `binary` exists; never prompts, never reads stdin. */
+function ensureDebianPackage(binary, pkg, what) {
+  if (existsSync(binary)) return;
+  log(`${binary} not found: installing Debian's ${pkg} package with apt-get`);
   if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) {
     fail(
-      `cannot install Chromium automatically here (needs Debian/Ubuntu apt-get). ` +
-        `Install it so that ${CHROMIUM} exists, then run the command again.`,
+      `cannot install ${what} automatically here (needs Debian/Ubuntu apt-get). ` +
+        `Install it so that ${binary} exists, then run the command again.`,
     );
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   // `sudo -n` never prompts: without passwordless sudo it fails instead of waiting on stdin.
   const [command, prefix] = isRoot ? ['apt-get', []] : ['sudo', ['-n', 'apt-get']];
-  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  const env = { DEBIAN_FRONTEND: 'noninteractive', CI: 'true' };
   const ok =
     run(command, [...prefix, 'update'], env) &&
-    run(command, [...prefix, 'install', '-y', 'chromium'], env);
-  if (!ok || !existsSync(CHROMIUM)) {
+    run(command, [...prefix, 'install', '-y', pkg], env);
+  if (!ok || !existsSync(binary)) {
     fail(
-      `could not install Chromium (${isRoot ? 'as root' : 'through sudo -n'}). ` +
-        `Install it yourself, e.g. \`sudo apt-get install -y chromium\`, so that ${CHROMIUM} exists.`,
+      `could not install ${what} (${isRoot ? 'as root' : 'through sudo -n'}). ` +
+        `Install it yourself, e.g. \`sudo apt-get install -y ${pkg}\`, so that ${binary} exists.`,
     );
   }
-  log(`installed ${CHROMIUM}`);
+  log(`installed ${binary}`);
 }
 
 /**
@@ -118,4 +120,6 @@ function ensureBenchPeers() {
 
 ensureNodeModules();
 if (wantBenchPeers) ensureBenchPeers();
-if (wantBrowser) ensureChromium();
+if (wantBrowser) ensureDebianPackage(CHROMIUM, 'chromium', 'Chromium');
+// The server tests start a real Redis of their own (packages/server/test/redis-server.ts).
+if (wantBrowser) ensureDebianPackage(REDIS_SERVER, 'redis-server', 'Redis');

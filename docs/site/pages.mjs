@@ -11,6 +11,7 @@ export const GUIDES = [
   'transports',
   'persistence',
   'shared-app',
+  'across-devices',
   'testing',
   'architecture',
   'debugging',
@@ -20,6 +21,7 @@ export const GUIDES = [
 const PACKAGE_ORDER = [
   'core',
   'shared',
+  'server',
   'persistence',
   'react',
   'vue',

@@ -23,7 +23,9 @@ export type StateSyncErrorCode =
   /** A message came from an origin that is not allowed. */
   | 'origin_rejected'
   /** Storage failed: quota, corruption, blocked database, migration. */
-  | 'storage';
+  | 'storage'
+  /** A server's access rules refused the request (`reason`: `'unauthenticated'`, `'read'`, `'call'`). */
+  | 'forbidden';
 
 export interface StateSyncErrorOptions {
   cause?: unknown;
@@ -92,6 +94,7 @@ const CODES: ReadonlySet<string> = new Set<StateSyncErrorCode>([
   'remote',
   'origin_rejected',
   'storage',
+  'forbidden',
 ]);
 
 /** The wire form of anything thrown: a `StateSyncError` keeps its code, the rest become `remote`. */

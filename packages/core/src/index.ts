@@ -69,6 +69,7 @@ export {
 export {
   type ApplyMode,
   createStoreApplier,
+  mergeOps,
   type StoreApplierOptions,
   type StoreBinding,
 } from './store-applier.js';
@@ -113,3 +114,16 @@ export type {
   Unsubscribe,
 } from './types.js';
 export { parseInvalidation, parseSnapshot, parseStamp } from './validate.js';
+export {
+  type CallOutcome,
+  type ConnectionStatus,
+  createWebSocketConnection,
+  type WebSocketConnection,
+  type WebSocketConnectionOptions,
+} from './websocket-connection.js';
+export {
+  createWebSocketTransport,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketTransportOptions,
+} from './websocket-transport.js';

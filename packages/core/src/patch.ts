@@ -199,15 +199,14 @@ function applyToObject(
 ): void {
   const had = Object.hasOwn(object, key);
   if (kind !== 'add' && !had) throw fail(`key "${key}" does not exist`);
-  if (undo) {
-    const previous = object[key];
-    undo.push(() => {
-      if (had) object[key] = previous;
-      else delete object[key];
-    });
-  }
+  const previous = object[key];
   if (kind === 'remove') delete object[key];
   else object[key] = value;
+  // Only once the write went through: undoing a write the object refused would throw again.
+  undo?.push(() => {
+    if (had) object[key] = previous;
+    else delete object[key];
+  });
 }
 
 function existingKey(parent: Container, segment: Segment): PropertyKey | undefined {

@@ -32,7 +32,12 @@ export interface StoreApplierOptions<Data, State> {
 export interface StoreBinding {
   /** The store's current state. */
   read(): unknown;
-  /** Sets `set` and deletes `remove` (top-level keys) as one update: one notification. */
+  /**
+   * Sets `set` and deletes `remove` (top-level keys) as one update: one notification. All or
+   * nothing, like `patch`: a store written in place applies {@link mergeOps} with
+   * `applyPatchInPlace`, so a key it refuses (a MobX computed, a getter without setter, a setter
+   * that throws) undoes the keys written before it.
+   */
   merge(set: Record<string, unknown>, remove: readonly string[]): void;
   /**
    * Applies ops whose paths start at the state root and whose first segment is a synced key, as one
@@ -188,6 +193,20 @@ export function createStoreApplier<Data, State>(
       applySnapshot(applyPatch(source.data, patch.ops));
     },
   };
+}
+
+/**
+ * A merge of top-level keys as patch ops: `add` for each key of `set`, then `remove` for each key
+ * of `remove`. With `applyPatchInPlace` it is an all-or-nothing merge into a mutable store.
+ */
+export function mergeOps(set: Record<string, unknown>, remove: readonly string[]): PatchOp[] {
+  const ops: PatchOp[] = Object.keys(set).map((key) => ({
+    op: 'add',
+    path: [key],
+    value: set[key],
+  }));
+  for (const key of remove) ops.push({ op: 'remove', path: [key] });
+  return ops;
 }
 
 function typeName(value: unknown): string {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isStateSyncError } from '../src/errors.js';
 import { applyPatch, applyPatchInPlace } from '../src/patch.js';
+import { mergeOps } from '../src/store-applier.js';
 import type { PatchOp } from '../src/types.js';
 
 // Fixed and printed, so any failure replays: STATESYNC_SEED=<seed> npx vitest run patch-in-place
@@ -47,6 +48,38 @@ describe('applyPatchInPlace', () => {
     expect(isStateSyncError(thrown, 'protocol')).toBe(true);
     expect((thrown as Error).message).toMatch(/patch op #6 .*\["missing"\] does not exist/);
     expect(state).toEqual(before);
+  });
+
+  it('undoes earlier ops when the target refuses a write, and rethrows its error', () => {
+    const target = {
+      a: 1,
+      items: [1],
+      get fixed() {
+        return 0;
+      },
+    };
+    const ops: PatchOp[] = [
+      { op: 'replace', path: ['a'], value: 2 },
+      { op: 'add', path: ['items', '-'], value: 2 },
+      { op: 'add', path: ['b'], value: 1 },
+      { op: 'replace', path: ['fixed'], value: 5 },
+    ];
+    expect(() => applyPatchInPlace(target, ops)).toThrow(TypeError);
+    expect(target).toStrictEqual({ a: 1, items: [1], fixed: 0 });
+  });
+
+  it('merges top-level keys all or nothing through mergeOps', () => {
+    const target: Record<string, unknown> = { a: 1, gone: true };
+    Object.defineProperty(target, 'fixed', { get: () => 0, enumerable: true });
+    expect(mergeOps({ a: 2, b: 3 }, ['gone'])).toStrictEqual([
+      { op: 'add', path: ['a'], value: 2 },
+      { op: 'add', path: ['b'], value: 3 },
+      { op: 'remove', path: ['gone'] },
+    ]);
+    expect(() => applyPatchInPlace(target, mergeOps({ a: 2, fixed: 1 }, ['gone']))).toThrow();
+    expect(target).toStrictEqual({ a: 1, gone: true, fixed: 0 });
+    applyPatchInPlace(target, mergeOps({ a: 2, b: 3 }, ['gone']));
+    expect(target).toStrictEqual({ a: 2, fixed: 0, b: 3 });
   });
 
   it('refuses a length that would extend, undoing the ops before it', () => {

@@ -1,6 +1,6 @@
 import type { SnapshotApplier } from '@statesync/core';
 import { createJotaiSnapshotApplier } from '@statesync/jotai';
-import { atom, createStore, getDefaultStore } from 'jotai/vanilla';
+import { atom, createStore, getDefaultStore, type WritableAtom } from 'jotai/vanilla';
 import { describe, expect, it } from 'vitest';
 import {
   delta,
@@ -9,7 +9,13 @@ import {
   snapshot,
 } from '../../core/test/conformance/applier-conformance.js';
 
-describeApplierConformance('jotai', {
+/** The atom written: a primitive atom, or a derived one that validates what it is given. */
+type Subject = {
+  store: ReturnType<typeof createStore>;
+  base: WritableAtom<PlainState, [PlainState], void>;
+};
+
+describeApplierConformance<Subject>('jotai', {
   // The atom may come to hold any value; its type names the keys pickKeys/omitKeys check.
   create: (initial) => ({ store: createStore(), base: atom(initial as PlainState) }),
   applier: ({ store, base }, options) =>
@@ -18,7 +24,26 @@ describeApplierConformance('jotai', {
   subscribe: ({ store, base }, listener) => store.sub(base, listener),
   holdsNonObjects: true,
   itemIdentityKept: Object.is,
+  // A derived atom that validates what is written to it.
+  refusing(initial) {
+    const inner = atom<PlainState>({ ...initial, locked: 'open' });
+    const base = atom(
+      (get) => get(inner),
+      (_get, set, next: PlainState) => {
+        assertAccepted(next);
+        set(inner, next);
+      },
+    );
+    return { store: createStore(), base };
+  },
 });
+
+/** Throws for a state whose `locked` is `'refused'`: the conformance suite's refusing store. */
+function assertAccepted(state: unknown): void {
+  if ((state as PlainState | undefined)?.locked === 'refused') {
+    throw new Error('locked refuses "refused"');
+  }
+}
 
 type Settings = { theme: string; draft?: string };
 

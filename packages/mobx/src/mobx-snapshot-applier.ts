@@ -1,6 +1,7 @@
 import {
   applyPatchInPlace,
   createStoreApplier,
+  mergeOps,
   type PatchOp,
   type SnapshotApplier,
   StateSyncError,
@@ -46,15 +47,11 @@ export function createMobxSnapshotApplier<State extends object, Data = MobxState
         'pass an observable object it holds',
     );
   }
-  const target = state as Record<string, unknown>;
   return createStoreApplier<Data, State>(
     {
       read: () => state,
-      merge: (set, remove) =>
-        runInAction(() => {
-          for (const key of Object.keys(set)) target[key] = set[key];
-          for (const key of remove) delete target[key];
-        }),
+      // In place and undone on failure: a computed key refuses its write mid-merge.
+      merge: (set, remove) => runInAction(() => applyPatchInPlace(state, mergeOps(set, remove))),
       patch: (ops) =>
         runInAction(() => {
           assertObservablePaths(state, ops);

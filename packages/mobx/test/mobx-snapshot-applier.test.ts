@@ -15,6 +15,7 @@ import {
   describeApplierConformance,
   type PlainState,
   snapshot,
+  withLockedKey,
 } from '../../core/test/conformance/applier-conformance.js';
 
 type Settings = {
@@ -45,6 +46,8 @@ describeApplierConformance('mobx', {
     });
   },
   keepsActions: true,
+  // `locked` becomes a computed with a setter.
+  refusing: (initial) => observable(withLockedKey(initial)),
   // An autorun cannot compare: MobX re-runs it once on the state a failed delta restored.
   notifiesOnFailedDelta: 1,
 });
@@ -126,6 +129,32 @@ describe('writes', () => {
     expect(themes).toEqual([]);
     // An autorun cannot compare: MobX re-runs it once, on the restored state.
     expect(runs()).toBe(1);
+  });
+
+  it('leaves the state as it was when a computed key refuses a snapshot or a delta midway', () => {
+    const state = observable({
+      theme: 'light',
+      size: 1,
+      get double() {
+        return this.size * 2;
+      },
+    });
+    const applier = createMobxSnapshotApplier<typeof state, Record<string, unknown>>(state);
+    const before = toJS(state);
+    // `theme` precedes the computed and `extra` follows it.
+    expect(() => applier.apply(snapshot({ theme: 'dark', size: 2, double: 5, extra: 1 }))).toThrow(
+      /computed/,
+    );
+    expect([toJS(state), state.double]).toStrictEqual([before, 2]);
+    expect(() =>
+      applier.applyPatch?.(
+        delta([
+          { op: 'replace', path: ['theme'], value: 'dark' },
+          { op: 'replace', path: ['double'], value: 5 },
+        ]),
+      ),
+    ).toThrow(/computed/);
+    expect(toJS(state)).toStrictEqual(before);
   });
 
   it('refuses to write into a value MobX does not observe', () => {

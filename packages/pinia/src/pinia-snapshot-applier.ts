@@ -1,6 +1,7 @@
 import {
   applyPatchInPlace,
   createStoreApplier,
+  mergeOps,
   type PatchOp,
   type SnapshotApplier,
   type StoreApplierOptions,
@@ -59,13 +60,8 @@ export function createPiniaSnapshotApplier<
       merge(set, remove) {
         const removed = remove.filter(changes);
         if (Object.keys(set).length === 0 && removed.length === 0) return;
-        patch(store, (state) => {
-          for (const key of Object.keys(set)) state[key] = set[key];
-          for (const key of removed) {
-            if (isRefKey(key)) state[key] = undefined;
-            else delete state[key];
-          }
-        });
+        const ops = mergeOps(set, removed).map(keepRefs(isRefKey));
+        patch(store, (state) => applyPatchInPlace(state, ops));
       },
       patch(ops) {
         const native = ops.map(keepRefs(isRefKey));

@@ -21,6 +21,7 @@ import {
   describeApplierConformance,
   type PlainState,
   snapshot,
+  withLockedKey,
 } from '../../core/test/conformance/applier-conformance.js';
 import { createHostApp, createRoot, type HostNode, textOf } from './host.js';
 
@@ -33,6 +34,10 @@ describeApplierConformance('pinia (options store)', {
   applier: (store, options) => createPiniaSnapshotApplier<StoreGeneric, unknown>(store, options),
   read: (store) => toRaw(store.$state),
   subscribe: (store, listener) => store.$subscribe(listener, { flush: 'sync' }),
+  refusing(initial) {
+    installPinia();
+    return defineStore(`conformance-${++stores}`, { state: () => withLockedKey(initial) })();
+  },
   // `$patch` calls its subscribers even when the mutator undid what it wrote.
   notifiesOnFailedDelta: 1,
 });

@@ -125,6 +125,22 @@ describeApplierConformance('redux', {
   subscribe: (store, listener) => store.subscribe(listener),
   holdsNonObjects: true,
   itemIdentityKept: Object.is,
+  // A reducer that validates the synced state: Redux keeps the state when a reducer throws.
+  refusing(initial) {
+    const synced = withStateSync((state: PlainState = { ...initial, locked: 'open' }) => state, {
+      topic: 'conformance',
+    });
+    return configureStore({
+      reducer: combineReducers({
+        synced: (state: PlainState | undefined, action: UnknownAction) => {
+          const next = synced(state, action);
+          if (next.locked === 'refused') throw new Error('locked refuses "refused"');
+          return next;
+        },
+        other: (state: number = 0) => state,
+      }),
+    });
+  },
 });
 
 const snapshot = <T>(data: T, revision = '1') => ({ revision, data });

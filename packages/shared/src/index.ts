@@ -3,6 +3,7 @@ export {
   createIndexedDBStorage,
   type IndexedDBStorageOptions,
 } from './authority/indexeddb-storage.js';
+export { type ActionOutcome, runAction } from './authority/run-action.js';
 export { spawn } from './client/spawn.js';
 export type { LockRequester, MessageEventTarget } from './links/connect-link.js';
 export {
@@ -18,6 +19,7 @@ export type {
   RuntimeLike,
   RuntimePortLike,
 } from './links/runtime-port-transport.js';
+export { createServerConnector, type ServerConnectorOptions } from './links/server-connector.js';
 export {
   createServiceWorkerConnector,
   type ServiceWorkerConnectorOptions,

@@ -17,7 +17,27 @@ describeApplierConformance('svelte', {
   subscribe: (store, listener) => skipFirst(store, listener),
   holdsNonObjects: true,
   itemIdentityKept: Object.is,
+  // A custom store that validates each value before it is set.
+  refusing(initial) {
+    const inner = writable<PlainState>({ ...initial, locked: 'open' });
+    const set = (value: PlainState) => {
+      assertAccepted(value);
+      inner.set(value);
+    };
+    return {
+      subscribe: inner.subscribe,
+      set,
+      update: (updater: (value: PlainState) => PlainState) => set(updater(get(inner))),
+    };
+  },
 });
+
+/** Throws for a state whose `locked` is `'refused'`: the conformance suite's refusing store. */
+function assertAccepted(state: unknown): void {
+  if ((state as PlainState | undefined)?.locked === 'refused') {
+    throw new Error('locked refuses "refused"');
+  }
+}
 
 /** Subscribes without the call a Svelte store makes on subscribing. */
 function skipFirst<T>(store: Readable<T>, listener: (value: T) => void): () => void {

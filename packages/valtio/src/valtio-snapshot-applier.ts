@@ -1,6 +1,7 @@
 import {
   applyPatchInPlace,
   createStoreApplier,
+  mergeOps,
   type SnapshotApplier,
   StateSyncError,
   type StoreApplierOptions,
@@ -46,10 +47,7 @@ export function createValtioSnapshotApplier<State extends object, Data = State>(
   return createStoreApplier<Data, State>(
     {
       read: () => state,
-      merge(set, remove) {
-        for (const key of Object.keys(set)) state[key] = set[key];
-        for (const key of remove) delete state[key];
-      },
+      merge: (set, remove) => applyPatchInPlace(state, mergeOps(set, remove)),
       patch: (ops) => applyPatchInPlace(state, ops),
       // Valtio adopts an assigned object as its proxy's target and writes to it later.
       values: 'adopted',

@@ -7,6 +7,7 @@ import {
   describeApplierConformance,
   snapshot as envelope,
   type PlainState,
+  withLockedKey,
 } from '../../core/test/conformance/applier-conformance.js';
 import { createValtioSnapshotApplier } from '../src/index.js';
 
@@ -20,6 +21,7 @@ describeApplierConformance('valtio', {
   subscribe: (state, listener) => subscribe(state, listener),
   settle,
   keepsActions: true,
+  refusing: (initial) => proxy(withLockedKey(initial)),
   // Valtio queues a notification for a write the failed delta undid.
   notifiesOnFailedDelta: 1,
   // `snapshot()` keeps the snapshot object of every part that was not written.

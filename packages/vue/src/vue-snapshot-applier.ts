@@ -2,6 +2,8 @@ import {
   applyPatch,
   applyPatchInPlace,
   createStoreApplier,
+  mergeOps,
+  type PatchOp,
   type SnapshotApplier,
   StateSyncError,
   type StoreApplierOptions,
@@ -76,10 +78,7 @@ function bind(target: object): StoreBinding {
 function bindReactive(state: Writable): StoreBinding {
   return {
     read: () => state,
-    merge(set, remove) {
-      for (const key of Object.keys(set)) state[key] = set[key];
-      for (const key of remove) delete state[key];
-    },
+    merge: (set, remove) => applyPatchInPlace(state, mergeOps(set, remove)),
     patch: (ops) => applyPatchInPlace(state, ops),
     // Vue writes through to the raw objects it is given.
     values: 'adopted',
@@ -124,21 +123,21 @@ function bindShallowRef(ref: Ref<unknown>): StoreBinding {
 function bindShallowReactive(state: Writable): StoreBinding {
   return {
     read: () => state,
-    merge(set, remove) {
-      for (const key of Object.keys(set)) state[key] = set[key];
-      for (const key of remove) delete state[key];
-    },
+    merge: (set, remove) => applyPatchInPlace(state, mergeOps(set, remove)),
     patch(ops) {
       const before: Writable = { ...toRaw(state) };
       const after = applyPatch(before, ops);
+      // The changed top-level keys, written in place all or nothing.
+      const writes: PatchOp[] = [];
       for (const key of Object.keys(before)) {
-        if (!Object.hasOwn(after, key)) delete state[key];
+        if (!Object.hasOwn(after, key)) writes.push({ op: 'remove', path: [key] });
       }
       for (const key of Object.keys(after)) {
         if (!Object.hasOwn(before, key) || !Object.is(before[key], after[key])) {
-          state[key] = after[key];
+          writes.push({ op: 'add', path: [key], value: after[key] });
         }
       }
+      applyPatchInPlace(state, writes);
     },
   };
 }

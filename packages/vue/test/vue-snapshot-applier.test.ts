@@ -21,6 +21,7 @@ import {
   describeApplierConformance,
   type PlainState,
   snapshot,
+  withLockedKey,
 } from '../../core/test/conformance/applier-conformance.js';
 
 /** A subject for one kind of Vue state, heard by a deep (pre-flush) watcher. */
@@ -40,10 +41,17 @@ function vue<Target extends object>(
 }
 
 // Written in place: undoing a failed delta's first ops triggers the deep watcher once.
-describeApplierConformance('vue reactive()', vue(reactive, toRaw, { notifiesOnFailedDelta: 1 }));
+describeApplierConformance(
+  'vue reactive()',
+  vue(reactive, toRaw, { notifiesOnFailedDelta: 1, refusing: (i) => reactive(withLockedKey(i)) }),
+);
 describeApplierConformance(
   'vue ref()',
-  vue(ref, (state) => toRaw(state.value), { holdsNonObjects: true, notifiesOnFailedDelta: 1 }),
+  vue(ref, (state) => toRaw(state.value), {
+    holdsNonObjects: true,
+    notifiesOnFailedDelta: 1,
+    refusing: (initial) => ref(withLockedKey(initial)),
+  }),
 );
 // Replaced immutably: untouched parts keep their identity.
 describeApplierConformance(
@@ -52,7 +60,10 @@ describeApplierConformance(
 );
 describeApplierConformance(
   'vue shallowReactive()',
-  vue(shallowReactive, toRaw, { itemIdentityKept: Object.is }),
+  vue(shallowReactive, toRaw, {
+    itemIdentityKept: Object.is,
+    refusing: (initial) => shallowReactive(withLockedKey(initial)),
+  }),
 );
 
 type Item = { id: number; done: boolean; note?: { text: string; tag?: string } };

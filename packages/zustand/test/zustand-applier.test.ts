@@ -3,7 +3,7 @@ import { createVirtualClock } from '@statesync/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createJSONStorage, devtools, persist, subscribeWithSelector } from 'zustand/middleware';
 import { immer } from 'zustand/middleware/immer';
-import { createStore } from 'zustand/vanilla';
+import { createStore, type StateCreator } from 'zustand/vanilla';
 import {
   delta,
   describeApplierConformance,
@@ -22,7 +22,29 @@ describeApplierConformance('zustand', {
   subscribe: (store, listener) => store.subscribe(listener),
   keepsActions: true,
   itemIdentityKept: Object.is,
+  refusing: (initial) =>
+    createStore<PlainState>()(validated(() => ({ ...initial, locked: 'open' }))),
 });
+
+/** A middleware whose `setState` refuses, before writing, a state that fails the check. */
+function validated(config: StateCreator<PlainState>): StateCreator<PlainState> {
+  return (_set, get, api) => {
+    const setState = api.setState;
+    type Next = PlainState | ((state: PlainState) => PlainState);
+    api.setState = ((next: Next, replace?: boolean) => {
+      assertAccepted(typeof next === 'function' ? next(get()) : { ...get(), ...next });
+      setState(next, replace as false);
+    }) as typeof api.setState;
+    return config(api.setState, get, api);
+  };
+}
+
+/** Throws for a state whose `locked` is `'refused'`: the conformance suite's refusing store. */
+function assertAccepted(state: unknown): void {
+  if ((state as PlainState | undefined)?.locked === 'refused') {
+    throw new Error('locked refuses "refused"');
+  }
+}
 
 describe('createZustandSnapshotApplier: minimal updates', () => {
   const COUNT = 10_000;

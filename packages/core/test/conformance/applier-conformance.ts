@@ -69,6 +69,30 @@ export interface ApplierSubject<Store> {
    * stores written in place, whose package tests count per-item effects instead.
    */
   itemIdentityKept?(before: unknown, after: unknown): boolean;
+  /**
+   * A store like `create` makes, holding `initial` and a key `locked` (`'open'`), that refuses
+   * to set `locked` to `'refused'` by throwing as the write happens: a validating setter for
+   * stores written in place ({@link withLockedKey}), a validating middleware, atom, store or
+   * reducer for the others. The suite then checks that a write refused midway changes nothing.
+   */
+  refusing?(initial: PlainState): Store;
+}
+
+/**
+ * `initial` with an accessor key `locked` (`'open'`) whose setter throws for `'refused'`: what a
+ * store written in place (MobX computed with setter, Vue/Pinia/Valtio accessor) refuses.
+ */
+export function withLockedKey(initial: PlainState): PlainState {
+  let locked = 'open';
+  return Object.defineProperty({ ...initial }, 'locked', {
+    enumerable: true,
+    configurable: true,
+    get: () => locked,
+    set(value: string) {
+      if (value === 'refused') throw new Error('locked refuses "refused"');
+      locked = value;
+    },
+  });
 }
 
 /** A snapshot envelope, for the package tests too. */
@@ -416,6 +440,37 @@ export function describeApplierConformance<Store>(
       expect(await s.patch([{ op: 'replace', path: ['list', 0], value: 9 }])).toBe(1);
       expect(s.read()).toStrictEqual({ ...(before as PlainState), list: [9, 2, 3] });
     });
+
+    const { refusing } = subject;
+    if (refusing) {
+      it('a snapshot or delta the store refuses midway throws and leaves the state as it was', async () => {
+        const store = refusing({ theme: 'light', list: [1], gone: 1 });
+        const applier = subject.applier(store, {});
+        await applier.apply(snapshot({ theme: 'light', list: [1], locked: 'open', gone: 1 }));
+        const before = copy(subject.read(store));
+        // Keys written before `locked` and keys written or removed after it: none may stay.
+        await rejection(() =>
+          applier.apply(snapshot({ theme: 'dark', list: [2], locked: 'refused', extra: 1 }, '2')),
+        );
+        expect(subject.read(store)).toStrictEqual(before);
+        await rejection(() =>
+          applier.applyPatch?.(
+            delta([
+              { op: 'replace', path: ['theme'], value: 'dark' },
+              { op: 'add', path: ['list', '-'], value: 2 },
+              { op: 'remove', path: ['gone'] },
+              { op: 'replace', path: ['locked'], value: 'refused' },
+              { op: 'add', path: ['extra'], value: 1 },
+            ]),
+          ),
+        );
+        expect(subject.read(store)).toStrictEqual(before);
+        // What the store accepts still applies, removals included.
+        await applier.apply(snapshot({ theme: 'dark', list: [3], locked: 'shut' }, '3'));
+        const after = copy(subject.read(store)) as PlainState;
+        expect([after.theme, after.list, 'gone' in after]).toStrictEqual(['dark', [3], false]);
+      });
+    }
 
     it('applies a delta holding a root op as one write, all or nothing', async () => {
       const s = setup({ theme: 'light', fontSize: 12, local: 'mine' }, { omitKeys: ['local'] });
