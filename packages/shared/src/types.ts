@@ -88,9 +88,8 @@ export interface ServerTransport {
   /** Calls `onConnection` with a transport for every client that connects; returns stop. */
   accept(onConnection: (transport: Transport) => void): Unsubscribe;
   /**
-   * What the links carry: structured clones (`postMessage`), or JSON (an extension's ports),
-   * which cannot carry cycles, typed arrays or class instances. The authority refuses changes
-   * and results its links cannot carry. @default 'structured-clone'
+   * What the links carry: `'json'` (extension ports) cannot carry cycles, typed arrays or class
+   * instances, and the authority refuses such changes. @default 'structured-clone'
    */
   readonly medium?: 'structured-clone' | 'json';
 }

@@ -10,7 +10,6 @@ import {
   toStateSyncError,
   type Unsubscribe,
 } from '@statesync/core';
-import { assertSafeArgs } from '../store/check-args.js';
 import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, ServerChannel, ServerTransport } from '../types.js';
 import { createDirectChannel, type DirectChannel, serverChannel } from '../wire/direct-channel.js';
@@ -27,6 +26,7 @@ import type { LockWatcher } from './departures.js';
 import { checkPatches } from './patch-check.js';
 import { recoveredCopy } from './recovered-copy.js';
 import { type CarryCheck, jsonCarry } from './run-action.js';
+import { assertSafeArgs } from './safe-args.js';
 import { createServerStore, type ServerStore } from './server-store.js';
 
 export interface AuthorityHostOptions {

@@ -1,9 +1,9 @@
 import { assertCloneable, isThenable, type PatchOp, StateSyncError } from '@statesync/core';
 import { create, current, isDraft } from 'mutative';
-import { isUnsafeKey } from '../store/check-args.js';
 import { findAction } from '../store/define-store.js';
 import type { AnyStoreDefinition } from '../types.js';
 import { toJsonSafe } from '../wire/json-safe.js';
+import { isUnsafeKey } from './safe-args.js';
 
 /**
  * Throws `not_cloneable` naming `path` when the links cannot carry `value`: what a change or

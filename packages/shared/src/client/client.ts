@@ -16,7 +16,6 @@ import {
   toStateSyncError,
   type Unsubscribe,
 } from '@statesync/core';
-import { checkCall } from '../store/check-args.js';
 import { kindOf } from '../store/store-record.js';
 import type { AnyStoreDefinition, ClientChannel } from '../types.js';
 import { createDirectChannel } from '../wire/direct-channel.js';
@@ -25,6 +24,7 @@ import { type ClientBound, parseClientBound } from '../wire/parse-message.js';
 import type { WireMessage } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';
 import { type CallTarget, createCallTracker, type HandedCall } from './call-tracker.js';
+import { checkCall } from './check-call.js';
 import { createIncomingCheck } from './check-incoming.js';
 import { clientChannel } from './client-channel.js';
 import type { Mirror } from './mirror.js';

@@ -1,5 +1,6 @@
 import { createTransportEnd, type Logger, type Transport } from '@statesync/core';
-import { fromJsonSafe, toJsonSafe, undecodable } from '../wire/json-safe.js';
+import { fromJsonSafe, toJsonSafe } from '../wire/json-safe.js';
+import { undecodable } from '../wire/undecodable.js';
 
 /** An extension event such as `port.onMessage` or `runtime.onConnect`. */
 export interface ExtensionEventLike<L> {

@@ -1,4 +1,4 @@
-import { isPlainObject, isStateSyncError, StateSyncError } from '@statesync/core';
+import { isPlainObject, StateSyncError } from '@statesync/core';
 
 /**
  * Media that serialise with JSON (an extension's runtime ports) would turn `undefined` into a
@@ -115,45 +115,43 @@ function encode(value: unknown, path: string, ancestors: Set<object>): unknown {
 
 /**
  * Undoes {@link toJsonSafe} on what a JSON medium delivered. A malformed tag (another sender's
- * bug, or a hostile one) throws a `protocol` error naming its path; nothing is half decoded.
+ * bug, or a hostile one) or a value nested deeper than the stack allows throws a `protocol`
+ * error; nothing is half decoded.
  */
-export function fromJsonSafe(value: unknown, name = 'message'): unknown {
+export function fromJsonSafe(value: unknown): unknown {
   try {
-    return decode(value, name);
+    return decode(value);
   } catch (error) {
-    // A value nested deeper than the stack allows is malformed input too, not a crash.
-    if (error instanceof RangeError) {
-      throw new StateSyncError('protocol', `${name} is nested too deeply to decode`, {
-        cause: error,
-      });
-    }
-    throw error;
+    if (error instanceof StateSyncError) throw error;
+    throw new StateSyncError('protocol', `a value could not be decoded: ${String(error)}`, {
+      cause: error,
+    });
   }
 }
 
-function decode(value: unknown, path: string): unknown {
+function decode(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
       const item: unknown = value[index];
-      const decoded = decode(item, `${path}[${index}]`);
+      const decoded = decode(item);
       if (decoded !== item) copy ??= value.slice(0, index);
       copy?.push(decoded);
     }
     return copy ?? value;
   }
   const record = value as Record<string, unknown>;
-  if (Object.hasOwn(record, TAG)) return decodeTagged(record, path);
-  return decodeEntries(record, path);
+  if (Object.hasOwn(record, TAG)) return decodeTagged(record);
+  return decodeEntries(record);
 }
 
-function decodeEntries(record: Record<string, unknown>, path: string): Record<string, unknown> {
+function decodeEntries(record: Record<string, unknown>): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   const keys = Object.keys(record);
   for (const [index, key] of keys.entries()) {
     const item = record[key];
-    const decoded = decode(item, `${path}.${key}`);
+    const decoded = decode(item);
     if (decoded !== item && !copy) {
       copy = {};
       for (const earlier of keys.slice(0, index)) put(copy, earlier, record[earlier]);
@@ -163,87 +161,44 @@ function decodeEntries(record: Record<string, unknown>, path: string): Record<st
   return copy ?? record;
 }
 
-const malformed = (path: string, what: string) =>
-  new StateSyncError('protocol', `${path}: malformed JSON tag (${what})`);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isPair = (v: unknown): v is [unknown, unknown] => Array.isArray(v) && v.length === 2;
 
-const isPairs = (v: unknown): v is [unknown, unknown][] =>
-  Array.isArray(v) && v.every((entry) => Array.isArray(entry) && entry.length === 2);
+/** What the value of each tag must be; anything else is malformed. */
+const VALID: Record<string, (v: unknown) => boolean> = {
+  undefined: () => true,
+  number: (v) => v === '-0' || v === 'NaN' || v === 'Infinity' || v === '-Infinity',
+  bigint: (v) => isString(v) && /^-?\d+$/.test(v),
+  date: (v) => v === null || typeof v === 'number',
+  regexp: (v) => isPair(v) && isString(v[0]) && isString(v[1]),
+  map: (v) => Array.isArray(v) && v.every(isPair),
+  set: Array.isArray,
+  object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+};
 
-function decodeTagged(tagged: Record<string, unknown>, path: string): unknown {
+function decodeTagged(tagged: Record<string, unknown>): unknown {
   const tag = tagged[TAG];
-  const { v } = tagged;
+  const v = tagged.v as never;
+  if (!isString(tag) || !Object.hasOwn(VALID, tag) || !VALID[tag]!(v)) {
+    const what = isString(tag) ? tag.slice(0, 20) : typeof tag;
+    throw new StateSyncError('protocol', `malformed JSON tag "${what}"`);
+  }
   switch (tag) {
     case 'undefined':
       return undefined;
     case 'number':
-      if (v !== '-0' && v !== 'NaN' && v !== 'Infinity' && v !== '-Infinity') break;
       return Number(v);
     case 'bigint':
-      if (typeof v !== 'string' || !/^-?\d+$/.test(v)) break;
       return BigInt(v);
     case 'date':
-      if (v !== null && typeof v !== 'number') break;
       return new Date(v ?? Number.NaN);
     case 'regexp':
-      if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'string') break;
-      try {
-        return new RegExp(v[0], v[1]);
-      } catch {
-        break;
-      }
+      return new RegExp(v[0], v[1]); // a bad pattern throws: reported as undecodable
     case 'map':
-      if (!isPairs(v)) break;
-      return new Map(
-        v.map(([key, item], index) => {
-          const at = `${path}[map entry ${index}]`;
-          return [decode(key, at), decode(item, at)];
-        }),
-      );
+      return new Map((v as [unknown, unknown][]).map(([key, item]) => [decode(key), decode(item)]));
     case 'set':
-      if (!Array.isArray(v)) break;
-      return new Set(v.map((item, index) => decode(item, `${path}[set item ${index}]`)));
-    case 'object':
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) break;
-      return decodeEntries(v as Record<string, unknown>, path);
+      return new Set((v as unknown[]).map(decode));
     default:
-      throw malformed(path, `unknown tag ${safeJson(tag)}`);
+      return decodeEntries(v);
   }
-  return malformedValue(path, tag as string, v);
-}
-
-function malformedValue(path: string, tag: string, v: unknown): never {
-  throw malformed(path, `${tag} with value ${safeJson(v)}`);
-}
-
-function safeJson(value: unknown): string {
-  try {
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  } catch {
-    return typeof value;
-  }
-}
-
-/**
- * What a JSON-medium transport delivers in place of a message it could not decode: the parsers
- * of the shared layer turn it back into its `protocol` error, so `onError` hears of it as of
- * any malformed message.
- */
-export interface Undecodable {
-  readonly [UNDECODABLE]: StateSyncError;
-}
-
-const UNDECODABLE = Symbol.for('statesync.shared.undecodable');
-
-export function undecodable(error: unknown): Undecodable {
-  const failure = isStateSyncError(error, 'protocol')
-    ? error
-    : new StateSyncError('protocol', 'a message could not be decoded', { cause: error });
-  return { [UNDECODABLE]: failure };
-}
-
-/** The decoding error `value` stands for, when it is an {@link Undecodable}. */
-export function decodingError(value: unknown): StateSyncError | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  return (value as Partial<Undecodable>)[UNDECODABLE];
 }

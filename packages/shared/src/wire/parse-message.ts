@@ -8,7 +8,6 @@ import {
   type ResultMessage,
   StateSyncError,
 } from '@statesync/core';
-import { decodingError } from './json-safe.js';
 import type {
   ByeMessage,
   EmitMessage,
@@ -20,6 +19,7 @@ import type {
   UnsubscribeMessage,
   WelcomeMessage,
 } from './protocol.js';
+import { decodingError } from './undecodable.js';
 
 /** What an authority accepts from a client. */
 export type ServerBound =

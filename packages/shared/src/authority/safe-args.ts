@@ -1,6 +1,4 @@
-import { assertCloneable, StateSyncError } from '@statesync/core';
-import type { AnyStoreDefinition } from '../types.js';
-import { findAction } from './define-store.js';
+import { StateSyncError } from '@statesync/core';
 
 /** Names that reach an object's prototype when an action uses them as keys. */
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
@@ -60,22 +58,4 @@ function refuse(path: string, what: string): never {
     `${path} ${what}, which could reach an object's prototype; such keys are refused in call arguments`,
     { reason: 'unsafe_key' },
   );
-}
-
-/**
- * What a client checks of a call before sending it: the action exists, and its arguments are
- * an array that can travel and holds no key that reaches a prototype.
- */
-export function checkCall(definition: AnyStoreDefinition, action: string, args: unknown): void {
-  const name = `${definition.name}.${action}`;
-  if (!findAction(definition, action)) {
-    throw new StateSyncError(
-      'invalid_option',
-      `store "${definition.name}" has no action "${action}"`,
-    );
-  }
-  if (!Array.isArray(args))
-    throw new StateSyncError('invalid_option', `${name}: args must be an array`);
-  assertCloneable(args, `${name} args`);
-  assertSafeArgs(args, `${name} args`);
 }
