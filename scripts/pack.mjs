@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPackages } from './build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const PACKS_DIR = join(root, '.cache', 'packs');
@@ -69,7 +70,7 @@ export function packAll({ log = console.log } = {}) {
   const stale = packages.filter(isStale);
   if (stale.length > 0) {
     log(`[pack] building ${stale.map((pkg) => pkg.name).join(', ')}`);
-    run(['run', 'build', '--if-present', ...workspaceArgs(stale)]);
+    buildPackages(stale.map((pkg) => pkg.dir));
   }
   rmSync(PACKS_DIR, { recursive: true, force: true });
   mkdirSync(PACKS_DIR, { recursive: true });

@@ -1,5 +1,6 @@
 import { type Logger, type PatchOp, StateSyncError, serializeError } from '@statesync/core';
-import { type AnyStoreDefinition, runAction } from '@statesync/shared';
+import type { AnyStoreDefinition } from '@statesync/shared';
+import { runAction } from '@statesync/shared/server';
 import type { CallKey, RedisStore } from './redis-store.js';
 
 export interface RunRequest {

@@ -9,7 +9,6 @@ export {
   createIndexedDBStorage,
   type IndexedDBStorageOptions,
 } from './authority/indexeddb-storage.js';
-export { type ActionOutcome, runAction } from './authority/run-action.js';
 export { spawn } from './client/spawn.js';
 export type { LockRequester, MessageEventTarget } from './links/connect-link.js';
 export {
