@@ -3,6 +3,8 @@ import type { EngineContext } from './engine-context.js';
 import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './errors.js';
 import { fetchRevision, fetchSnapshot } from './fetch-snapshot.js';
 import { createRefreshWaiters } from './refresh-waiters.js';
+import { compareRevisions } from './revision.js';
+import type { Mark } from './revision-gate.js';
 import { createThrottle } from './throttle.js';
 import type { Epoch, Revision, SyncErrorContext } from './types.js';
 
@@ -103,10 +105,18 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
   /** True while the provider answers older revisions than local state holds (a lagging replica). */
   let lagging = false;
   /** Reports the first of a run of answers older than local state; the newer copy is kept. */
-  const noteLag = (revision: Revision, epoch: Epoch | undefined) => {
-    const behind = gate.isBehind(revision, epoch);
+  /**
+   * A provider that answers older than what was held when it was asked goes back: reported once
+   * per episode. Held state that moved on during the pull (a sibling tab's copy, a delta) only
+   * raced the answer; that is no lag.
+   */
+  const noteLag = (revision: Revision, epoch: Epoch | undefined, asked: Mark | undefined) => {
+    const behind =
+      asked !== undefined &&
+      (epoch === undefined || epoch === asked.epoch) &&
+      compareRevisions(revision, asked.revision) < 0;
     if (behind && !lagging) {
-      const held = gate.local()?.revision;
+      const held = asked.revision;
       report(
         'snapshot',
         new StateSyncError(
@@ -178,12 +188,13 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
             let snapshotRevision: Revision | undefined;
             let stage: 'snapshot' | 'apply' = 'snapshot';
             const changesBefore = gate.wantCount();
+            const asked = gate.local();
             try {
               const call = fetchSnapshot(provider, callOptions);
               abortFetch = call.abort;
               const snapshot = await call.result;
               snapshotRevision = snapshot.revision;
-              noteLag(snapshot.revision, snapshot.epoch);
+              noteLag(snapshot.revision, snapshot.epoch, asked);
               stage = 'apply';
               const outcome = applies.applySnapshot(snapshot);
               took(typeof outcome === 'string' ? outcome : await outcome);
