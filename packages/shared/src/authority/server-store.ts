@@ -192,14 +192,8 @@ export function createServerStore(
       try {
         outcome = runAction(definition, before, action, args);
       } catch (error) {
-        // The caller's error names the store and the action, whatever the action threw.
         logger.debug('action failed', { store: definition.name, action, clientId, error });
-        if (isStateSyncError(error)) throw error;
-        throw new StateSyncError(
-          'remote',
-          `${definition.name}.${action}: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error, remoteName: error instanceof Error ? error.name : 'Error' },
-        );
+        throw failedCall(error, definition.name, action);
       }
       const durationMs = now() - started;
       if (outcome.ops.length > 0) {
@@ -260,6 +254,26 @@ export function createServerStore(
       return { message, calls: done.calls };
     },
   };
+}
+
+/** What a failed call rejects with: what the action threw, naming the store and the action. */
+function failedCall(error: unknown, store: string, action: string): StateSyncError {
+  if (isStateSyncError(error)) {
+    return new StateSyncError(error.code, error.message, {
+      cause: error,
+      ...(error.remoteName !== undefined && { remoteName: error.remoteName }),
+      ...(error.reason !== undefined && { reason: error.reason }),
+      store,
+      action,
+    });
+  }
+  const thrown = error instanceof Error;
+  return new StateSyncError('remote', thrown ? error.message : String(error), {
+    cause: error,
+    remoteName: thrown ? error.name : 'Error',
+    store,
+    action,
+  });
 }
 
 function jsonLength(value: unknown): number | undefined {
