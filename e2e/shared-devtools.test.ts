@@ -20,7 +20,7 @@ import {
 interface DevtoolsPage {
   ready: boolean;
   readyError: string | undefined;
-  status(): { mode: string; fallback?: { from: string; reason: string } };
+  status(): { mode: string; role: string; fallback?: { from: string; reason: string } };
   phases(): string[];
   clientId(): string;
   texts(): string[];
@@ -147,6 +147,34 @@ describe('Redux DevTools bridge of @statesync/shared, in Chromium', () => {
       'add',
       'add',
     ]);
+  });
+
+  it('works the same when an elected tab without a panel is the authority', async () => {
+    // The first tab leads; the panel is in a client tab.
+    const b = await open(context, `${server.url}?tabs`);
+    await waitFor(
+      async () => (await b.evaluate(() => window.devtoolsPage.status())).role === 'leader',
+      {
+        message: 'the first tab to lead',
+      },
+    );
+    const a = await open(context, `${server.url}?tabs&panel`);
+    expect(await a.evaluate(() => window.devtoolsPage.status())).toMatchObject({
+      mode: 'SharedTab',
+      role: 'client',
+    });
+    await add(b, 'milk');
+    await add(a, 'eggs');
+    await waitFor(
+      async () => (await a.evaluate(() => window.devtoolsPage.panelTypes())).length === 3,
+      {
+        message: 'two actions in the panel',
+      },
+    );
+    await a.evaluate(() => window.devtoolsPage.jumpToAction(1));
+    await follow([a, b], ['milk'], 'both tabs at the first action');
+    await a.evaluate(() => window.devtoolsPage.jumpToAction(2));
+    await follow([a, b], ['milk', 'eggs'], 'both tabs live again');
   });
 
   it('a worker script that does not load rejects ready with strict, else falls back loudly', async () => {

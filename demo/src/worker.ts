@@ -15,4 +15,6 @@ const app = createSharedApp({
 });
 serveSettings(app, logger);
 // Redux DevTools in any window (see demo-app.ts) travel in time here, so every window follows.
+// The demo serves them in every build, so that `?devtools` works on what `npm start` serves; an
+// app serves them in development only, since any window may then rewrite the state.
 serveDevtools(app);

@@ -33,6 +33,10 @@ export interface StateSyncErrorOptions {
   remoteName?: string;
   /** A finer reason within the code, e.g. `'quota'` or `'corrupt'` for `storage`. */
   reason?: string;
+  /** For a failed remote call: the store (or topic) it went to. */
+  store?: string;
+  /** For a failed remote call: the action it ran. */
+  action?: string;
 }
 
 const BRAND = Symbol.for('statesync.error');
@@ -44,12 +48,16 @@ export class StateSyncError extends Error {
   readonly code: StateSyncErrorCode;
   readonly remoteName: string | undefined;
   readonly reason: string | undefined;
+  readonly store: string | undefined;
+  readonly action: string | undefined;
 
   constructor(code: StateSyncErrorCode, message: string, options: StateSyncErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.remoteName = options.remoteName;
     this.reason = options.reason;
+    this.store = options.store;
+    this.action = options.action;
   }
 }
 
@@ -79,6 +87,8 @@ export interface WireError {
   code: StateSyncErrorCode;
   message: string;
   reason?: string;
+  store?: string;
+  action?: string;
 }
 
 const CODES: ReadonlySet<string> = new Set<StateSyncErrorCode>([
@@ -106,6 +116,8 @@ export function serializeError(value: unknown): WireError {
       message: value.message,
     };
     if (value.reason !== undefined) wire.reason = value.reason;
+    if (value.store !== undefined) wire.store = value.store;
+    if (value.action !== undefined) wire.action = value.action;
     return wire;
   }
   if (value instanceof Error) return { name: value.name, code: 'remote', message: value.message };
@@ -122,9 +134,13 @@ export function deserializeError(wire: WireError): StateSyncError {
   if (typeof raw !== 'object' || raw === null) {
     return new StateSyncError('protocol', `malformed wire error: ${safeString(raw)}`);
   }
-  const { name, code, message, reason } = raw as Partial<Record<keyof WireError, unknown>>;
+  const { name, code, message, reason, store, action } = raw as Partial<
+    Record<keyof WireError, unknown>
+  >;
   const options: StateSyncErrorOptions = { remoteName: typeof name === 'string' ? name : 'Error' };
   if (typeof reason === 'string') options.reason = reason;
+  if (typeof store === 'string') options.store = store;
+  if (typeof action === 'string') options.action = action;
   return new StateSyncError(
     typeof code === 'string' && CODES.has(code) ? (code as StateSyncErrorCode) : 'remote',
     typeof message === 'string' ? message : safeString(message),

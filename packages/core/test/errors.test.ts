@@ -106,6 +106,29 @@ describe('serializeError / deserializeError', () => {
     expect(serializeError(rebuilt)).toEqual(wire);
   });
 
+  it('keeps the store and the action a failed call names, and drops them when malformed', () => {
+    const error = new StateSyncError('remote', 'no todo 7', {
+      remoteName: 'RangeError',
+      store: 'todos',
+      action: 'toggle',
+    });
+    const wire = serializeError(error);
+    expect(wire).toEqual({
+      name: 'RangeError',
+      code: 'remote',
+      message: 'no todo 7',
+      store: 'todos',
+      action: 'toggle',
+    });
+    expect(deserializeError(structuredClone(wire))).toMatchObject({
+      store: 'todos',
+      action: 'toggle',
+    });
+    const odd = deserializeError({ ...wire, store: 7 } as unknown as typeof wire);
+    expect(odd.store).toBeUndefined();
+    expect(odd.action).toBe('toggle');
+  });
+
   it('sends other errors as remote, keeping their name', () => {
     const wire = serializeError(new TypeError('x is not a function'));
     expect(wire).toEqual({ name: 'TypeError', code: 'remote', message: 'x is not a function' });

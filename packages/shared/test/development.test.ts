@@ -121,7 +121,12 @@ describe('debug lines', () => {
     const failure = await spawn(bed.clients[0]!.store(todos), 'toggle', [7]).catch(
       (e: unknown) => e,
     );
-    expect(failure).toMatchObject({ code: 'remote', message: 'todos.toggle: no todo 7' });
+    expect(failure).toMatchObject({
+      code: 'remote',
+      message: 'no todo 7',
+      store: 'todos',
+      action: 'toggle',
+    });
     expect(lines.find((line) => line.message === 'action failed')?.extra).toMatchObject({
       store: 'todos',
       action: 'toggle',

@@ -51,7 +51,12 @@ describe('calls that fail', () => {
     bed = await createTestBed({ stores: [todos] });
     const error = await rejection(spawn(bed.clients[0]!.store(todos), 'toggle', [7]));
     expect(isStateSyncError(error, 'remote')).toBe(true);
-    expect(error).toMatchObject({ remoteName: 'RangeError', message: 'todos.toggle: no todo 7' });
+    expect(error).toMatchObject({
+      remoteName: 'RangeError',
+      message: 'no todo 7',
+      store: 'todos',
+      action: 'toggle',
+    });
     // Nothing changed, and the next call works.
     expect(await spawn(bed.clients[0]!.store(todos), 'add', ['ok'])).toBe(1);
   });

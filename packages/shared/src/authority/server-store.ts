@@ -196,15 +196,8 @@ export function createServerStore(
       try {
         outcome = runAction(definition, before, action, args, carry);
       } catch (error) {
-        // The caller's error names the store and the action, whatever the action threw.
         logger.debug('action failed', { store: definition.name, action, clientId, error });
-        if (isStateSyncError(error)) throw error;
-        // Read safely: an error whose `message` getter throws still gets its answer.
-        const thrown = toWireError(error);
-        throw new StateSyncError('remote', `${definition.name}.${action}: ${thrown.message}`, {
-          cause: error,
-          remoteName: thrown.name,
-        });
+        throw failedCall(error, definition.name, action);
       }
       const durationMs = now() - started;
       if (outcome.ops.length > 0) {
@@ -265,6 +258,27 @@ export function createServerStore(
       return { message, calls: done.calls };
     },
   };
+}
+
+/** What a failed call rejects with: what the action threw, naming the store and the action. */
+function failedCall(error: unknown, store: string, action: string): StateSyncError {
+  if (isStateSyncError(error)) {
+    return new StateSyncError(error.code, error.message, {
+      cause: error,
+      ...(error.remoteName !== undefined && { remoteName: error.remoteName }),
+      ...(error.reason !== undefined && { reason: error.reason }),
+      store,
+      action,
+    });
+  }
+  // Read safely: an error whose `message` getter throws still gets its answer.
+  const thrown = toWireError(error);
+  return new StateSyncError('remote', thrown.message, {
+    cause: error,
+    remoteName: thrown.name,
+    store,
+    action,
+  });
 }
 
 function jsonLength(value: unknown): number | undefined {

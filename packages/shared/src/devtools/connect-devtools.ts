@@ -150,11 +150,14 @@ export function connectDevtools(app: SharedApp, options: DevtoolsOptions = {}): 
   const stops: Unsubscribe[] = [];
   let stopped = false;
   if (local) {
-    void app.ready.then(() =>
-      watchAll(async (store) => {
-        const server = devtoolsServerOf(app);
-        if (server && !stopped) stops.push(server.watch(store, onEvent));
-      }),
+    // An app that never serves (its ready rejected) has nothing to show; that is reported already.
+    app.ready.then(
+      () =>
+        watchAll(async (store) => {
+          const server = devtoolsServerOf(app);
+          if (server && !stopped) stops.push(server.watch(store, onEvent));
+        }),
+      () => {},
     );
   } else {
     stops.push(

@@ -21,7 +21,8 @@ export function needInternals(app: SharedApp): AppInternals {
  * Lets DevTools panels in any window watch this app's stores and travel in time: whenever this
  * app is the authority (a worker's app, a `Local` page, the elected tab), it keeps each watched
  * store's recent calls and runs the panels' commands. Call it in the authority's script (a
- * page's `connectDevtools` calls it for you). Idempotent; returns the stop.
+ * page's `connectDevtools` calls it for you), in development builds only: meanwhile any window
+ * may rewrite the state. Idempotent; returns the stop.
  */
 export function serveDevtools(app: SharedApp, options: ServeDevtoolsOptions = {}): Unsubscribe {
   const internals = needInternals(app);
