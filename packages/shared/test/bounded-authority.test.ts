@@ -89,7 +89,12 @@ describe('every call gets an answer', () => {
     bed = await createTestBed({ stores: [todos] });
     const error = await rejection(spawn(bed.server.store(todos), 'toggle', [7]));
     expect(isStateSyncError(error, 'remote')).toBe(true);
-    expect(error).toMatchObject({ remoteName: 'RangeError', message: 'todos.toggle: no todo 7' });
+    expect(error).toMatchObject({
+      remoteName: 'RangeError',
+      message: 'no todo 7',
+      store: 'todos',
+      action: 'toggle',
+    });
   });
 
   it('in Extension mode, what JSON cannot carry is refused when the action runs', async () => {
