@@ -36,7 +36,7 @@ const store = app.store(counter);
 store.subscribe(() => { document.title = String(store.getState().count); });
 document.body.onclick = () => spawn(store, 'increase', []);`,
     // +0.4 kB for the checks of what peers send a client (snapshots, JSON tags, copies).
-    limit: 28_500,
+    limit: 29_000,
     goal: 10_000,
     // The authority's code and mutative are for where an authority runs.
     forbid: ['mutative', 'packages/shared/dist/authority-'],
