@@ -96,11 +96,13 @@ export function startSharedTab(options: SharedTabOptions): Unsubscribe {
     return [options.copies(), ...replies.values(), ...(stored ? [stored] : [])];
   };
 
+  let term = 0;
   const onElected = () => {
     leading = true;
     leader = hub.id;
+    const elected = ++term;
     void collectCopies().then((copies) => {
-      if (stopped) return;
+      if (stopped || elected !== term) return;
       const recovered = newest(copies, logger);
       logger.info('this tab leads now', {
         recovered: Object.fromEntries(
@@ -128,6 +130,20 @@ export function startSharedTab(options: SharedTabOptions): Unsubscribe {
       timers,
       logger,
       onElected,
+      onDeposed(by) {
+        if (serving) {
+          logger.error('another tab leads too; this tab keeps serving its clients', { leader: by });
+          return false;
+        }
+        logger.debug('another tab was elected in the same round; following it', { leader: by });
+        term++;
+        leading = false;
+        leader = undefined;
+        // The winner asked for the mirrors while this tab thought it led: send them now.
+        hub.signal('state', options.copies(), by);
+        hub.signal('who');
+        return true;
+      },
     }),
     // A tab back from the back/forward cache or from being frozen may have missed a new leader.
     watchPageLifecycle(() => {

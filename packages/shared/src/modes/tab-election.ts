@@ -9,8 +9,14 @@ export interface TabElectionOptions {
   hub: TabHub;
   timers: Timers;
   logger: Logger;
-  /** This tab leads from now on, until it closes or disposes. */
+  /** This tab leads from now on, until it closes, disposes or is deposed. */
   onElected(): void;
+  /**
+   * Without Web Locks only: another tab, with a lower id, was elected in the same round (a
+   * claim or a beat arrived late). Returns whether this tab stepped down: it can until it
+   * serves; after that it keeps office.
+   */
+  onDeposed(by: string): boolean;
 }
 
 /** How often a leader elected without Web Locks says it is alive, and when silence is death. */
@@ -49,11 +55,12 @@ function lockElection({ lock, onElected, logger }: TabElectionOptions, locks: Lo
   };
 }
 
-function beatElection({ hub, timers, onElected }: TabElectionOptions): Unsubscribe {
+function beatElection({ hub, timers, onElected, onDeposed }: TabElectionOptions): Unsubscribe {
   let leading = false;
   let stopped = false;
   let lastBeat = -Infinity;
-  let claims: Set<string> | undefined;
+  /** Claims heard lately, by tab, with when: a claim heard just before this tab claims counts. */
+  const claims = new Map<string, number>();
   let timer: unknown;
 
   const schedule = (ms: number, run: () => void) => {
@@ -70,28 +77,43 @@ function beatElection({ hub, timers, onElected }: TabElectionOptions): Unsubscri
     else schedule(BEAT_MS, watch);
   };
   const claim = () => {
-    claims = new Set([hub.id]);
+    const opened = timers.now();
+    claims.set(hub.id, opened);
     hub.signal('claim');
     schedule(CLAIM_MS, () => {
-      const won = claims !== undefined && [...claims].sort()[0] === hub.id;
-      claims = undefined;
-      if (won && timers.now() - lastBeat >= SILENCE_MS) {
+      const rivals = [...claims].filter(([, at]) => at >= opened - CLAIM_MS).map(([id]) => id);
+      claims.clear();
+      if (rivals.sort()[0] === hub.id && timers.now() - lastBeat >= SILENCE_MS) {
         leading = true;
         onElected();
         beat();
       } else {
-        watch();
+        // Another tab won this round: give it one silence to start beating.
+        lastBeat = Math.max(lastBeat, timers.now());
+        schedule(BEAT_MS, watch);
       }
     });
   };
 
   const offs = [
-    hub.on('beat', (body) => {
+    hub.on('beat', (body, from) => {
       const resigned = (body as { resigned?: boolean } | undefined)?.resigned;
-      lastBeat = resigned ? -Infinity : timers.now();
+      if (resigned) {
+        lastBeat = -Infinity;
+        return;
+      }
+      lastBeat = timers.now();
+      // Two tabs elected in one round (a claim came late): the lower id keeps office.
+      if (leading && from < hub.id && onDeposed(from)) {
+        leading = false;
+        timers.clearTimeout(timer);
+        schedule(BEAT_MS, watch);
+      }
     }),
     hub.on('claim', (_body, from) => {
-      claims?.add(from);
+      const now = timers.now();
+      for (const [id, at] of claims) if (at < now - 2 * CLAIM_MS) claims.delete(id);
+      claims.set(from, now);
     }),
   ];
   // A new tab waits one silence for a leader before claiming.
