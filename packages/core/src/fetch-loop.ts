@@ -6,10 +6,13 @@ import { createRefreshWaiters } from './refresh-waiters.js';
 import { compareRevisions } from './revision.js';
 import type { Mark } from './revision-gate.js';
 import { createThrottle } from './throttle.js';
+import { timerSlot } from './timers.js';
 import type { Epoch, Revision, SyncErrorContext } from './types.js';
 
 /** Confirming pulls per fetch loop; see `confirms`. */
 const MAX_CONFIRMING_PULLS = 8;
+/** Least wait before the pull that re-checks dropped announcements: a lagging replica's time. */
+const RECHECK_MS = 1000;
 
 export interface FetchLoop {
   /** A fetch caused by an event: throttled, and only while running. */
@@ -55,6 +58,8 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
    */
   let confirms = 0;
   let abortFetch: ((reason: StateSyncError) => void) | undefined;
+  /** The pull that re-checks announcements dropped as unserved. */
+  const recheck = timerSlot(timers);
   let wakeSleeper: (() => void) | undefined;
 
   const callOptions = {
@@ -224,7 +229,10 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
         if (error?.code === 'stale_snapshot') {
           // Retries are spent: the authority does not serve what those events named (another
           // epoch, or a forged revision of this one). Waiting for it would fail every later fetch.
+          // But a lagging provider looks the same, and its announcement may be the last one for
+          // a while: one slow pull later, owing nothing, catches up if it was genuine.
           gate.dropUnmet();
+          recheck.set(() => fetchNow(), Math.max(retry.delayAfter(retry.maxAttempts), RECHECK_MS));
         }
         // A refresh() still below the revision it was promised pulls again, throttle or not.
         const refreshOwed = !error && waiters.owed(fetchNumber);
@@ -272,6 +280,7 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
     settled: () => inFlight,
     stop(reason) {
       throttle.cancel();
+      recheck.clear();
       abortFetch?.(reason);
       wakeSleeper?.();
       waiters.rejectAll(reason);
