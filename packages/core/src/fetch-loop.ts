@@ -206,12 +206,14 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
               stage = 'snapshot';
               // Nothing new was announced during the fetch, yet an announcement is still unmet:
               // the provider answered older data than promised. Retry (backoff) rather than give up.
-              if (gate.wantCount() === changesBefore && !again && gate.pending()) {
+              if (gate.wantCount() === changesBefore && !again && gate.owed()) {
                 throw new StateSyncError(
                   'stale_snapshot',
                   `snapshot ${snapshot.revision} is older than what was announced`,
                 );
               }
+              // The authority answered its live state: hints of epochs this client left are done.
+              gate.dropUnmet('left');
               break;
             } catch (thrown) {
               if (isStopped()) return;
@@ -231,7 +233,7 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
           // epoch, or a forged revision of this one). Waiting for it would fail every later fetch.
           // But a lagging provider looks the same, and its announcement may be the last one for
           // a while: one slow pull later, owing nothing, catches up if it was genuine.
-          gate.dropUnmet();
+          gate.dropUnmet('all');
           recheck.set(() => fetchNow(), Math.max(retry.delayAfter(retry.maxAttempts), RECHECK_MS));
         }
         // A refresh() still below the revision it was promised pulls again, throttle or not.
