@@ -1,6 +1,11 @@
 import type { ApplyQueue, SnapshotOutcome } from './apply-queue.js';
 import type { EngineContext } from './engine-context.js';
-import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './errors.js';
+import {
+  isStateSyncError,
+  StateSyncError,
+  type StateSyncErrorCode,
+  toStateSyncError,
+} from './errors.js';
 import { fetchRevision, fetchSnapshot } from './fetch-snapshot.js';
 import { createRefreshWaiters } from './refresh-waiters.js';
 import { compareRevisions } from './revision.js';
@@ -187,6 +192,8 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
         const fetchNumber = ++fetchesStarted;
         status.syncing();
         let error: StateSyncError | undefined;
+        /** An attempt of this fetch was answered below what was announced. */
+        let answeredStale = false;
         if (!(probe && (await isCurrent()))) {
           for (let attempt = 1; ; attempt++) {
             if (isStopped()) return;
@@ -217,6 +224,7 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
               break;
             } catch (thrown) {
               if (isStopped()) return;
+              if (isStateSyncError(thrown, 'stale_snapshot')) answeredStale = true;
               const next = attemptFailed(thrown, attempt, stage, snapshotRevision);
               if (typeof next !== 'number') {
                 error = next;
@@ -228,16 +236,18 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
         }
         probe = false;
         if (isStopped()) return;
-        if (error?.code === 'stale_snapshot') {
-          // Retries are spent: the authority does not serve what those events named (another
-          // epoch, or a forged revision of this one). Waiting for it would fail every later fetch.
+        if (error && answeredStale) {
+          // Retries are spent, and the authority answered without what those events named
+          // (another epoch, or a forged revision of this one), even if a later attempt failed
+          // otherwise. Waiting for it would fail every later fetch.
           // But a lagging provider looks the same, and its announcement may be the last one for
           // a while: one slow pull later, owing nothing, catches up if it was genuine.
           gate.dropUnmet('all');
           recheck.set(() => fetchNow(), Math.max(retry.delayAfter(retry.maxAttempts), RECHECK_MS));
         }
-        // A refresh() still below the revision it was promised pulls again, throttle or not.
-        const refreshOwed = !error && waiters.owed(fetchNumber);
+        // A refresh() still below the revision it was promised pulls again, throttle or not;
+        // unless the gate no longer owes one (dropped as unserved): then it cannot be served.
+        const refreshOwed = !error && gate.owed() && waiters.owed(fetchNumber);
         more = refreshOwed || (again && (error !== undefined || refreshWanted || gate.pending()));
         waiters.settle(fetchNumber, error, !more);
         status.settled(error);

@@ -525,6 +525,30 @@ describe('epochs', () => {
     expect(errors.errors).toHaveLength(2);
   });
 
+  it('a refresh() waiting for an announcement the engine dropped rejects instead of pulling for ever', async () => {
+    const { subscriber, provider, clock, handle } = await started(snap('2', 2, 'e1'));
+    subscriber.emit(event('18446744073709551615', { epoch: 'e1' }));
+    await clock.flush();
+    const refreshed = handle.refresh().then(
+      () => 'resolved',
+      (error: unknown) => (isStateSyncError(error) ? error.code : String(error)),
+    );
+    // An old epoch answers, so e1 becomes an epoch left and its forged target a dropped hint...
+    provider.last.resolve(snap('0', 0, 'e0'));
+    await clock.flush();
+    // ...and the confirming pulls bring the live e1 back, where the forged target is no more.
+    provider.last.resolve(snap('2', 2, 'e1'));
+    await clock.flush();
+    provider.last.resolve(snap('2', 2, 'e1'));
+    await clock.flush();
+    const calls = provider.calls.length;
+    await clock.runAll();
+    expect(provider.calls).toHaveLength(calls);
+    expect(await refreshed).toBe('stale_snapshot');
+    expect(handle.getLocalRevision()).toBe('2');
+    expect(handle.status.getState().epoch).toBe('e1');
+  });
+
   it('re-checks once after dropping an announcement a lagging provider did not serve', async () => {
     const { subscriber, provider, clock, errors, handle } = await started(snap('5', 5, 'A'), {
       retry: { maxAttempts: 2, initialDelayMs: 10, jitter: 0 },
