@@ -114,7 +114,6 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
 
   /** True while the provider answers older revisions than local state holds (a lagging replica). */
   let lagging = false;
-  /** Reports the first of a run of answers older than local state; the newer copy is kept. */
   /**
    * A provider that answers older than what was held when it was asked goes back: reported once
    * per episode. Held state that moved on during the pull (a sibling tab's copy, a delta) only
