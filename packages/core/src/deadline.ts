@@ -55,3 +55,55 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as { then?: unknown }).then === 'function'
   );
 }
+
+/**
+ * One timer for a series of waits that never overlap: `start` each, `end` it once it settles.
+ * Setting and clearing a platform timer per wait costs more than a short wait itself, so the
+ * timer stays set across waits, and when it fires before the running wait's deadline it is set
+ * again for the rest. Firing with no wait running, it stops. It never keeps a Node process
+ * alive (`unref`): what is waited on does that, if anything does.
+ */
+export interface DeadlineWatch {
+  /** Calls `onTimeout` unless `end()` comes within `timeoutMs`. */
+  start(onTimeout: () => void): void;
+  end(): void;
+  /** Ends the wait and clears the timer. */
+  clear(): void;
+}
+
+export function createDeadlineWatch(timeoutMs: number, timers: Timers): DeadlineWatch {
+  let handle: unknown;
+  let armed = false;
+  let deadline = 0;
+  let onTimeout: (() => void) | undefined;
+  const arm = (ms: number) => {
+    armed = true;
+    handle = timers.setTimeout(fire, ms);
+    (handle as { unref?(): void } | undefined)?.unref?.();
+  };
+  function fire() {
+    armed = false;
+    if (!onTimeout) return;
+    const left = deadline - timers.now();
+    if (left > 0) return arm(left);
+    const timedOut = onTimeout;
+    onTimeout = undefined;
+    timedOut();
+  }
+  return {
+    start(callback) {
+      if (timeoutMs === Number.POSITIVE_INFINITY) return;
+      onTimeout = callback;
+      deadline = timers.now() + timeoutMs;
+      if (!armed) arm(timeoutMs);
+    },
+    end() {
+      onTimeout = undefined;
+    },
+    clear() {
+      onTimeout = undefined;
+      if (armed) timers.clearTimeout(handle);
+      armed = false;
+    },
+  };
+}

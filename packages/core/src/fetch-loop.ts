@@ -1,4 +1,5 @@
 import type { ApplyQueue, SnapshotOutcome } from './apply-queue.js';
+import { createDeadlineWatch } from './deadline.js';
 import type { EngineContext } from './engine-context.js';
 import {
   isStateSyncError,
@@ -6,7 +7,7 @@ import {
   type StateSyncErrorCode,
   toStateSyncError,
 } from './errors.js';
-import { fetchRevision, fetchSnapshot } from './fetch-snapshot.js';
+import { createProviderCaller } from './fetch-snapshot.js';
 import { createRefreshWaiters } from './refresh-waiters.js';
 import { compareRevisions } from './revision.js';
 import type { Mark } from './revision-gate.js';
@@ -62,19 +63,12 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
    * live authorities answering in turn from ping-ponging forever.
    */
   let confirms = 0;
-  let abortFetch: ((reason: StateSyncError) => void) | undefined;
   /** The pull that re-checks announcements dropped as unserved. */
   const recheck = timerSlot(timers);
   let wakeSleeper: (() => void) | undefined;
 
-  const callOptions = {
-    topic,
-    timeoutMs,
-    timers,
-    onSettled: () => {
-      abortFetch = undefined;
-    },
-  };
+  const watch = createDeadlineWatch(timeoutMs, timers);
+  const caller = createProviderCaller(topic, timeoutMs, watch);
 
   /**
    * With hydrated state and a provider that can tell its revision, asks before pulling. True when
@@ -84,9 +78,7 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
     const { getRevision } = provider;
     if (!gate.local() || !getRevision || gate.pending()) return false;
     try {
-      const call = fetchRevision(getRevision.bind(provider), callOptions);
-      abortFetch = call.abort;
-      const stamp = await call.result;
+      const stamp = await caller.revision(provider);
       if (gate.isAhead(stamp.revision, stamp.epoch)) {
         gate.want(stamp.revision, stamp.epoch);
         return false;
@@ -201,9 +193,7 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
             const changesBefore = gate.wantCount();
             const asked = gate.local();
             try {
-              const call = fetchSnapshot(provider, callOptions);
-              abortFetch = call.abort;
-              const snapshot = await call.result;
+              const snapshot = await caller.snapshot(provider);
               snapshotRevision = snapshot.revision;
               noteLag(snapshot.revision, snapshot.epoch, asked);
               stage = 'apply';
@@ -292,7 +282,8 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
     stop(reason) {
       throttle.cancel();
       recheck.clear();
-      abortFetch?.(reason);
+      caller.abort(reason);
+      watch.clear();
       wakeSleeper?.();
       waiters.rejectAll(reason);
     },

@@ -1,20 +1,13 @@
+import type { DeadlineWatch } from './deadline.js';
 import { StateSyncError, toStateSyncError } from './errors.js';
 import type {
   RevisionStamp,
   SnapshotEnvelope,
   SnapshotProvider,
   SnapshotRequest,
-  Timers,
   Topic,
 } from './types.js';
 import { parseSnapshot, parseStamp } from './validate.js';
-
-export interface PendingCall<R> {
-  /** The validated answer, or a `StateSyncError` (timeout, provider failure, protocol). */
-  result: Promise<R>;
-  /** Settles `result` with `reason` now and aborts the provider's signal. */
-  abort(reason: StateSyncError): void;
-}
 
 /**
  * The request handed to providers. A class, not a literal, for speed: creating an AbortSignal
@@ -41,88 +34,88 @@ class Request implements SnapshotRequest {
   }
 }
 
-interface CallOptions {
-  topic: Topic;
-  timeoutMs: number;
-  timers: Timers;
-  /** Called once, as soon as the outcome is known. */
-  onSettled?: () => void;
+/**
+ * Calls the provider, one call at a time, each bounded by `timeoutMs` (`Infinity`: unbounded).
+ * A provider that ignores its signal cannot hold the caller: its late answer is dropped. One
+ * caller serves a whole fetch loop, so a call allocates little more than its promise.
+ */
+export interface ProviderCaller {
+  /** One `getSnapshot` call: the validated snapshot, or a `StateSyncError`. */
+  snapshot<T>(provider: SnapshotProvider<T>): Promise<SnapshotEnvelope<T>>;
+  /** One `getRevision` call (the provider has it): the validated stamp, or a `StateSyncError`. */
+  revision(provider: SnapshotProvider<unknown>): Promise<RevisionStamp>;
+  /** Settles the call in flight, if any, with `reason` now and aborts the provider's signal. */
+  abort(reason: StateSyncError): void;
 }
 
-/**
- * One provider call bounded by `timeoutMs` (`Infinity`: unbounded). A provider that ignores its
- * signal cannot hold the caller: its late answer is dropped.
- */
-function callProvider<R>(
-  what: string,
-  call: (request: SnapshotRequest) => unknown,
-  parse: (value: unknown) => R,
-  { topic, timeoutMs, timers, onSettled }: CallOptions,
-): PendingCall<R> {
-  const request = new Request(topic);
-  let settled = false;
-  let timer: unknown;
-  let abort!: (reason: StateSyncError) => void;
-  const result = new Promise<R>((resolve, reject) => {
-    const finish = (error: StateSyncError | undefined, value?: unknown) => {
-      if (settled) return;
-      settled = true;
-      if (timer !== undefined) timers.clearTimeout(timer);
-      onSettled?.();
-      if (error) {
-        request.abort(error);
-        reject(error);
-        return;
-      }
-      try {
-        resolve(parse(value));
-      } catch (invalid) {
-        reject(invalid);
-      }
-    };
-    abort = (reason) => finish(reason);
-    if (timeoutMs !== Number.POSITIVE_INFINITY) {
-      timer = timers.setTimeout(
-        () => finish(new StateSyncError('timeout', `${what} timed out after ${timeoutMs}ms`)),
-        timeoutMs,
-      );
+const readStamp = (value: unknown) => parseStamp(value, 'getRevision result');
+
+export function createProviderCaller(
+  topic: Topic,
+  timeoutMs: number,
+  watch: DeadlineWatch,
+): ProviderCaller {
+  /** Number of the call in flight; 0 when none is. */
+  let current = 0;
+  let calls = 0;
+  let what = '';
+  let request: Request | undefined;
+  let parse: (value: unknown) => unknown = (value) => value;
+  let resolveCall: (value: unknown) => void = () => {};
+  let rejectCall: (error: unknown) => void = () => {};
+
+  const finish = (call: number, error: StateSyncError | undefined, value?: unknown) => {
+    if (call !== current || call === 0) return;
+    current = 0;
+    watch.end();
+    if (error) {
+      request?.abort(error);
+      rejectCall(error);
+      return;
     }
+    try {
+      resolveCall(parse(value));
+    } catch (invalid) {
+      rejectCall(invalid);
+    }
+  };
+  const timedOut = () =>
+    finish(current, new StateSyncError('timeout', `${what} timed out after ${timeoutMs}ms`));
+
+  const call = <R>(
+    name: string,
+    provider: SnapshotProvider<unknown>,
+    ask: ((request: SnapshotRequest) => unknown) | undefined,
+    read: (value: unknown) => R,
+  ) => {
+    const number = ++calls;
+    current = number;
+    what = name;
+    parse = read;
+    const asked = new Request(topic);
+    request = asked;
+    const result = new Promise<R>((resolve, reject) => {
+      resolveCall = resolve as (value: unknown) => void;
+      rejectCall = reject;
+    });
+    watch.start(timedOut);
     let answer: Promise<unknown>;
     try {
-      answer = Promise.resolve(call(request));
+      answer = Promise.resolve(ask?.call(provider, asked));
     } catch (error) {
       answer = Promise.reject(error);
     }
     answer.then(
-      (value) => finish(undefined, value),
-      (error) => finish(toStateSyncError(error, 'snapshot_failed', `${what} failed`)),
+      (value) => finish(number, undefined, value),
+      (error) => finish(number, toStateSyncError(error, 'snapshot_failed', `${name} failed`)),
     );
-  });
-  return { result, abort };
-}
+    return result;
+  };
 
-/** One `getSnapshot` call, validated and bounded by `timeoutMs`. */
-export function fetchSnapshot<T>(
-  provider: SnapshotProvider<T>,
-  options: CallOptions,
-): PendingCall<SnapshotEnvelope<T>> {
-  return callProvider(
-    'getSnapshot',
-    (request) => provider.getSnapshot(request),
-    parseSnapshot<T>,
-    options,
-  );
-}
-
-/** One call of a provider's `getRevision`, validated and bounded by `timeoutMs`. */
-export function fetchRevision(
-  getRevision: (request: SnapshotRequest) => Promise<RevisionStamp>,
-  options: CallOptions,
-): PendingCall<RevisionStamp> {
-  return callProvider(
-    'getRevision',
-    getRevision,
-    (value) => parseStamp(value, 'getRevision result'),
-    options,
-  );
+  return {
+    snapshot: <T>(provider: SnapshotProvider<T>) =>
+      call('getSnapshot', provider, provider.getSnapshot, parseSnapshot<T>),
+    revision: (provider) => call('getRevision', provider, provider.getRevision, readStamp),
+    abort: (reason) => finish(current, reason),
+  };
 }

@@ -84,9 +84,27 @@ export function createRevisionGate(initial: Mark | undefined): RevisionGate {
     return compareRevisions(local.revision, revision) >= 0;
   };
 
+  /**
+   * What `pending()` and `owed()` found, until a target or local state changes: they are asked
+   * several times per fetch. `hints`: only announcements of epochs this client left are unmet.
+   */
+  let unmet: 'none' | 'hints' | 'owed' | undefined = 'none';
+
   /** An epoch local state held before and holds no longer. */
   const left = (epoch: Epoch | undefined) =>
     epoch !== undefined && epoch !== local?.epoch && highWater.has(epoch);
+
+  const pending = () => {
+    if (unmet === undefined) {
+      unmet = 'none';
+      for (const [epoch, revision] of targets) {
+        if (revision === undefined || reached(revision, epoch)) continue;
+        unmet = left(epoch) ? 'hints' : 'owed';
+        if (unmet === 'owed') break;
+      }
+    }
+    return unmet !== 'none';
+  };
 
   return {
     local: () => local,
@@ -114,22 +132,13 @@ export function createRevisionGate(initial: Mark | undefined): RevisionGate {
       if (known === undefined || compareRevisions(revision, known) > 0) {
         targets.set(epoch, revision);
         targetsChanged++;
+        unmet = undefined;
       }
     },
 
-    pending() {
-      for (const [epoch, revision] of targets) {
-        if (revision !== undefined && !reached(revision, epoch)) return true;
-      }
-      return false;
-    },
+    pending,
 
-    owed() {
-      for (const [epoch, revision] of targets) {
-        if (revision !== undefined && !reached(revision, epoch) && !left(epoch)) return true;
-      }
-      return false;
-    },
+    owed: () => pending() && unmet === 'owed',
 
     wantCount: () => targetsChanged,
 
@@ -141,6 +150,8 @@ export function createRevisionGate(initial: Mark | undefined): RevisionGate {
       compareRevisions(revision, local.revision) < 0,
 
     dropUnmet(which) {
+      if (!pending()) return;
+      unmet = undefined;
       for (const [epoch, revision] of targets) {
         if (which === 'left' && !left(epoch)) continue;
         if (epoch !== local?.epoch) targets.delete(epoch);
@@ -170,6 +181,7 @@ export function createRevisionGate(initial: Mark | undefined): RevisionGate {
         for (const [e, r] of targets) if (r === undefined) targets.delete(e);
       }
       local = { revision, epoch: epoch ?? local?.epoch };
+      unmet = undefined;
       if (local.epoch === newestEpoch) {
         // Already the newest entry: setting it keeps the order remember() would give.
         if (newestEpoch !== undefined) highWater.set(newestEpoch, revision);

@@ -5,12 +5,18 @@ export const ZERO_REVISION: Revision = '0';
 const MAX_U64 = '18446744073709551615';
 const DIGITS = /^(0|[1-9][0-9]*)$/;
 
+/** The last revision found canonical: an event's revision comes back in its snapshot. */
+let lastCanonical = ZERO_REVISION;
+
 /** True for `"0"`, `"17"`, ... up to 2^64-1; false for signs, leading zeros, numbers and the rest. */
 export function isCanonicalRevision(value: unknown): value is Revision {
+  if (value === lastCanonical) return true;
   if (typeof value !== 'string' || value.length > MAX_U64.length || !DIGITS.test(value)) {
     return false;
   }
-  return value.length < MAX_U64.length || value <= MAX_U64;
+  if (value.length === MAX_U64.length && value > MAX_U64) return false;
+  lastCanonical = value;
+  return true;
 }
 
 /** Throws a `protocol` error unless `value` is a canonical revision. */

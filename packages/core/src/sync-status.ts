@@ -15,70 +15,74 @@ export interface SyncStatusStore {
 }
 
 /**
- * Each transition compares only the fields it sets, and listeners hear of it only when one of
- * them changed: an update may repeat the other values, never all of them. Every update is a new
- * object, so a listener may keep the one it got.
+ * Listeners hear of a transition only when a field changed. Every update is a new object, so a
+ * listener may keep the one it got; but status moves several times per fetch, usually with
+ * nobody listening, so with no listener the object is made only when `getState()` asks.
  */
 export function createSyncStatus(
   local: { revision: Revision; epoch: Epoch | undefined } | undefined,
   logger: Logger,
 ): SyncStatusStore {
-  const store = createObservable<SyncStatus>(
-    {
-      state: 'idle',
-      localRevision: local?.revision,
-      epoch: local?.epoch,
-      lastError: undefined,
-      lastAppliedAt: undefined,
-    },
-    (error) => logger.error('status listener threw', { error }),
+  let state: SyncState = 'idle';
+  let localRevision = local?.revision;
+  let epoch = local?.epoch;
+  let lastError: StateSyncError | undefined;
+  let lastAppliedAt: number | undefined;
+  let stale = false;
+  const make = (): SyncStatus => ({ state, localRevision, epoch, lastError, lastAppliedAt });
+  const store = createObservable<SyncStatus>(make(), (error) =>
+    logger.error('status listener threw', { error }),
   );
-  // Fields listed in full rather than spread: status moves several times per fetch.
-  const setState = (state: SyncState, current: SyncStatus) => {
-    if (state === current.state) return;
-    store.set({
-      state,
-      localRevision: current.localRevision,
-      epoch: current.epoch,
-      lastError: current.lastError,
-      lastAppliedAt: current.lastAppliedAt,
-    });
+  const flush = () => {
+    if (!stale) return;
+    stale = false;
+    store.set(make());
+  };
+  const changed = () => {
+    stale = true;
+    if (store.listenerCount() > 0) flush();
+  };
+  const setState = (next: SyncState) => {
+    if (next === state) return;
+    state = next;
+    changed();
   };
 
   return {
-    status: store,
-    syncing: () => setState('syncing', store.getState()),
-    settled(error) {
-      const current = store.getState();
-      const state = error ? 'error' : 'synced';
-      if (state === current.state && error === current.lastError) return;
-      store.set({
-        state,
-        localRevision: current.localRevision,
-        epoch: current.epoch,
-        lastError: error,
-        lastAppliedAt: current.lastAppliedAt,
-      });
+    status: {
+      getState() {
+        flush();
+        return store.getState();
+      },
+      subscribe(listener) {
+        flush();
+        return store.subscribe(listener);
+      },
     },
-    applied(revision, epoch, at, synced) {
-      const current = store.getState();
-      const state = synced ? 'synced' : current.state;
+    syncing: () => setState('syncing'),
+    settled(error) {
+      const next = error ? 'error' : 'synced';
+      if (next === state && error === lastError) return;
+      state = next;
+      lastError = error;
+      changed();
+    },
+    applied(revision, nextEpoch, at, synced) {
+      const next = synced ? 'synced' : state;
       if (
-        revision === current.localRevision &&
-        epoch === current.epoch &&
-        at === current.lastAppliedAt &&
-        state === current.state
+        revision === localRevision &&
+        nextEpoch === epoch &&
+        at === lastAppliedAt &&
+        next === state
       ) {
         return;
       }
-      store.set({
-        state,
-        localRevision: revision,
-        epoch,
-        lastError: current.lastError,
-        lastAppliedAt: at,
-      });
+      state = next;
+      localRevision = revision;
+      epoch = nextEpoch;
+      lastAppliedAt = at;
+      changed();
     },
-    idle: () => setState('idle', store.getState()),
+    idle: () => setState('idle'),
   };
 }
