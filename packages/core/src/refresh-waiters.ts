@@ -33,11 +33,13 @@ export function createRefreshWaiters(gate: RevisionGate): RefreshWaiters {
       }),
 
     owed(fetchNumber) {
+      if (waiters.size === 0) return false;
       for (const w of waiters) if (fetchNumber > w.afterFetch && !gate.served(w.marks)) return true;
       return false;
     },
 
     settle(fetchNumber, error, last) {
+      if (waiters.size === 0) return;
       for (const waiter of waiters) {
         if (fetchNumber <= waiter.afterFetch) continue;
         const served = gate.served(waiter.marks);

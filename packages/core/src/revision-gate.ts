@@ -94,14 +94,20 @@ export function createRevisionGate(initial: Mark | undefined): RevisionGate {
   const left = (epoch: Epoch | undefined) =>
     epoch !== undefined && epoch !== local?.epoch && highWater.has(epoch);
 
+  /** Clears a target local state has reached (a `forEach` callback: no entry arrays). */
+  const clearReached = (revision: Revision | undefined, epoch: Epoch | undefined) => {
+    if (revision !== undefined && reached(revision, epoch)) targets.set(epoch, undefined);
+  };
+
+  const noteUnmet = (revision: Revision | undefined, epoch: Epoch | undefined) => {
+    if (unmet === 'owed' || revision === undefined || reached(revision, epoch)) return;
+    unmet = left(epoch) ? 'hints' : 'owed';
+  };
+
   const pending = () => {
     if (unmet === undefined) {
       unmet = 'none';
-      for (const [epoch, revision] of targets) {
-        if (revision === undefined || reached(revision, epoch)) continue;
-        unmet = left(epoch) ? 'hints' : 'owed';
-        if (unmet === 'owed') break;
-      }
+      targets.forEach(noteUnmet);
     }
     return unmet !== 'none';
   };
@@ -189,7 +195,7 @@ export function createRevisionGate(initial: Mark | undefined): RevisionGate {
         remember(highWater, local.epoch, revision);
         newestEpoch = local.epoch;
       }
-      for (const [e, r] of targets) if (r !== undefined && reached(r, e)) targets.set(e, undefined);
+      targets.forEach(clearReached);
     },
   };
 }
