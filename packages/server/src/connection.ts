@@ -158,8 +158,9 @@ export function serveConnection(
             v: PROTOCOL_VERSION,
             type: 'result',
             id,
+            // Nothing was applied: no revision, and no epoch to name.
             revision: '0',
-            epoch: '',
+            epoch: 'none',
             error: serializeError(error),
           });
         }
