@@ -25,6 +25,7 @@ export type {
   RuntimePortLike,
 } from './links/runtime-port-transport.js';
 export { createServerConnector, type ServerConnectorOptions } from './links/server-connector.js';
+export { relayToServer, type ServerRelay, type ServerRelayOptions } from './links/server-relay.js';
 export {
   createServiceWorkerConnector,
   type ServiceWorkerConnectorOptions,

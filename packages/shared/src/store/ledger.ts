@@ -43,11 +43,14 @@ export interface MirrorLedger {
   entries(): LedgerEntry[];
   /** The revision the mirror shows, as last applied; undefined before the first apply. */
   revision(): Revision | undefined;
+  /** The epoch of that revision. */
+  epoch(): Epoch | undefined;
 }
 
 export function createMirrorLedger(): MirrorLedger {
   let committed = createCallLedger();
   let shown: Revision | undefined;
+  let shownEpoch: Epoch | undefined;
   let pending: { epoch: Epoch | undefined; entry: LedgerEntry }[] = [];
   const wholes = new Map<string, readonly LedgerEntry[]>();
   const key = (epoch: Epoch | undefined, revision: Revision) => `${epoch ?? ''}@${revision}`;
@@ -55,6 +58,7 @@ export function createMirrorLedger(): MirrorLedger {
   /** Commits the pending entries of `epoch` up to `revision`; the others wait or are stale. */
   const commit = (epoch: Epoch | undefined, revision: Revision) => {
     shown = revision;
+    shownEpoch = epoch;
     // The common case, on every apply: no calls announced (any mode but SharedTab).
     if (pending.length === 0) return;
     const waiting: typeof pending = [];
@@ -86,5 +90,6 @@ export function createMirrorLedger(): MirrorLedger {
     },
     entries: () => committed.entries(),
     revision: () => shown,
+    epoch: () => shownEpoch,
   };
 }

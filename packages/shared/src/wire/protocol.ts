@@ -4,6 +4,7 @@
  * store subscriptions and the direct channel. Types only: nothing here runs.
  */
 import type {
+  Epoch,
   InvalidateMessage,
   Message,
   PROTOCOL_VERSION,
@@ -39,12 +40,30 @@ export interface WelcomeMessage extends Versioned {
   app: string;
   version: string;
   error?: WireError;
+  /** The authority answers a `subscribe` that names a revision with `subscribed` (a server). */
+  resume?: true;
 }
 
-/** Client → authority: send me the invalidations of this store's topic. */
+/**
+ * Client → authority: send me the invalidations of this store's topic. With `revision` (only to
+ * an authority whose welcome said `resume`): first what came after it, then `subscribed`.
+ */
 export interface SubscribeMessage extends Versioned {
   type: 'subscribe';
   topic: Topic;
+  revision?: Revision;
+  epoch?: Epoch;
+}
+
+/**
+ * Authority → client, after a `subscribe` that named a revision: everything after it was sent
+ * (its deltas, or an invalidation to pull), and the topic stands at `revision`.
+ */
+export interface SubscribedMessage extends Versioned {
+  type: 'subscribed';
+  topic: Topic;
+  revision: Revision;
+  epoch?: Epoch;
 }
 
 /** Client → authority: stop sending this topic. */
@@ -82,6 +101,7 @@ export type SharedMessage =
   | HelloMessage
   | WelcomeMessage
   | SubscribeMessage
+  | SubscribedMessage
   | UnsubscribeMessage
   | ByeMessage
   | EmitMessage
