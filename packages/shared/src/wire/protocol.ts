@@ -98,6 +98,11 @@ export interface LedgerInvalidateMessage extends InvalidateMessage {
 /** A snapshot with the authority's recent calls (`SharedTab` mode), as of that snapshot. */
 export interface LedgerSnapshotMessage extends SnapshotMessage {
   calls?: LedgerEntry[];
+  /**
+   * While DevTools show a travelled state: the live state and its revision, which a tab hands
+   * over at a failover instead of the state it shows.
+   */
+  live?: { revision: Revision; data: object };
 }
 
 /** Every message that travels between an authority and its clients. */
