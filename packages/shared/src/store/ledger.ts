@@ -1,5 +1,5 @@
 import { compareRevisions, type Epoch, type Revision } from '@statesync/core';
-import type { LedgerEntry } from '../wire/protocol.js';
+import type { LedgerEntry, LiveRecord } from '../wire/protocol.js';
 
 /** How many calls per store are remembered: far more than can be in flight at a failover. */
 export const LEDGER_SIZE = 256;
@@ -53,12 +53,6 @@ export interface MirrorLedger {
   revision(): Revision | undefined;
   /** While the mirror shows a travelled state: the live one. */
   live(): LiveRecord | undefined;
-}
-
-/** The state an authority holds while DevTools show another, and its revision. */
-export interface LiveRecord {
-  revision: Revision;
-  data: object;
 }
 
 export function createMirrorLedger(): MirrorLedger {

@@ -102,7 +102,13 @@ export interface LedgerSnapshotMessage extends SnapshotMessage {
    * While DevTools show a travelled state: the live state and its revision, which a tab hands
    * over at a failover instead of the state it shows.
    */
-  live?: { revision: Revision; data: object };
+  live?: LiveRecord;
+}
+
+/** The state an authority holds while DevTools show another, and its revision. */
+export interface LiveRecord {
+  revision: Revision;
+  data: object;
 }
 
 /** Every message that travels between an authority and its clients. */
