@@ -69,6 +69,7 @@ export function remoteDevtools(options: RemoteDevtoolsOptions = {}): DevtoolsCon
   const port = options.port ?? 8000;
   const url = `${options.secure ? 'wss' : 'ws'}://${hostname}:${port}/socketcluster/`;
   const random = options.random ?? Math.random;
+  const timers = options.timers ?? defaultTimers;
   const instances = new Map<string, Instance>();
   let socket: ClusterSocket | undefined;
   let socketId: string | undefined;
@@ -121,7 +122,7 @@ export function remoteDevtools(options: RemoteDevtoolsOptions = {}): DevtoolsCon
     createClusterSocket({
       url,
       WebSocket: Socket,
-      timers: options.timers ?? defaultTimers,
+      timers,
       random,
       backoff: { minMs: options.backoff?.minMs ?? 100, maxMs: options.backoff?.maxMs ?? 5000 },
       onOpen(id) {
@@ -161,7 +162,7 @@ export function remoteDevtools(options: RemoteDevtoolsOptions = {}): DevtoolsCon
       id: randomId(random),
       name,
       libConfig: { name, features: connectOptions.features },
-      history: createLiftedHistory(connectOptions.maxAge ?? 50, () => Date.now()),
+      history: createLiftedHistory(connectOptions.maxAge ?? 50, timers.now),
       listeners: new Set(),
     };
     instances.set(instance.id, instance);
