@@ -180,7 +180,10 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
         topic,
         ...snapshot,
       };
-      if (options.shareLedger) reply.calls = store.ledger.entries();
+      if (options.shareLedger) {
+        reply.calls = store.ledger.entries();
+        if (store.aside) reply.live = store.aside;
+      }
       links.send(connection, reply);
     } catch (error) {
       const reply = { v: PROTOCOL_VERSION, type: 'pull-error', id, topic } as const;

@@ -16,7 +16,7 @@ import { createObservable } from '../store/observable.js';
 import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, StoreHandle } from '../types.js';
 import { topicOf } from '../wire/names.js';
-import type { LedgerEntry } from '../wire/protocol.js';
+import type { LedgerEntry, LiveRecord } from '../wire/protocol.js';
 import { toWireError } from '../wire/wire-error.js';
 import { type CarryCheck, runAction } from './run-action.js';
 
@@ -69,6 +69,8 @@ export interface ServerStore {
   readonly travelling: boolean;
   /** The live state, whether or not a travelled one is shown. */
   readonly live: object;
+  /** The live state and its revision while a travelled one is shown; undefined otherwise. */
+  readonly aside: LiveRecord | undefined;
   /**
    * Ends the current batch: one invalidation for every change since the last flush (base of the
    * first, revision of the last, the ops of all) and the calls that made it, or undefined when
@@ -145,15 +147,15 @@ export function createServerStore(
   });
   const state = createObservable<object>(data, logger);
   const observers = new Set<(call: AppliedCall) => void>();
-  /** The live state while a travelled one is shown. */
-  let live: object | undefined;
+  /** The live state and its revision while a travelled one is shown. */
+  let live: LiveRecord | undefined;
   const travel = (shown: object | undefined) => {
     if (shown === undefined) {
       if (live === undefined) return;
-      shown = live;
+      shown = live.data;
       live = undefined;
     } else {
-      live ??= authority.getData();
+      live ??= { revision: authority.getRevision(), data: authority.getData() };
     }
     authority.set(shown);
   };
@@ -177,7 +179,10 @@ export function createServerStore(
       return live !== undefined;
     },
     get live() {
-      return live ?? authority.getData();
+      return live?.data ?? authority.getData();
+    },
+    get aside() {
+      return live;
     },
     travel,
     observe(listener) {

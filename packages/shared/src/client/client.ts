@@ -203,7 +203,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
         }
         if (message.calls) {
           const { ledger } = byTopic.get(message.topic)?.mirror ?? {};
-          ledger?.expectWhole(message.epoch, message.revision, message.calls);
+          ledger?.expectWhole(message.epoch, message.revision, message.calls, message.live);
         }
         return pulls.answer(message);
       }

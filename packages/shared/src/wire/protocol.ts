@@ -118,6 +118,17 @@ export interface LedgerInvalidateMessage extends InvalidateMessage {
 /** A snapshot with the authority's recent calls (`SharedTab` mode), as of that snapshot. */
 export interface LedgerSnapshotMessage extends SnapshotMessage {
   calls?: LedgerEntry[];
+  /**
+   * While DevTools show a travelled state: the live state and its revision, which a tab hands
+   * over at a failover instead of the state it shows.
+   */
+  live?: LiveRecord;
+}
+
+/** The state an authority holds while DevTools show another, and its revision. */
+export interface LiveRecord {
+  revision: Revision;
+  data: object;
 }
 
 /** Every message that travels between an authority and its clients. */
