@@ -104,7 +104,10 @@ async function measure(entry, dir) {
   const bytesOf = new Map(
     result.outputFiles.map((output) => [relative(dir, output.path), output.contents]),
   );
-  const start = Object.keys(outputs).find((path) => outputs[path].entryPoint);
+  // The page's own file: chunks behind an import() are entry points of the metafile too.
+  const start = Object.keys(outputs).find(
+    (path) => outputs[path].entryPoint === relative(dir, file),
+  );
   const loaded = new Set();
   const visit = (path) => {
     if (loaded.has(path)) return;
