@@ -1,4 +1,4 @@
-import { compareRevisions, type Epoch, type Revision } from '@statesync/core';
+import { compareRevisions, type Epoch, type Revision } from '@statesync/core/base';
 import type { LedgerEntry, LiveRecord } from '../wire/protocol.js';
 
 /** How many calls per store are remembered: far more than can be in flight at a failover. */
