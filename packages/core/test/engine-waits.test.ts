@@ -164,10 +164,10 @@ describe('waits on user code', () => {
         applier: {
           apply(snapshot) {
             applied.push(snapshot.revision);
-            if (kind === 'promise') return Promise.resolve();
+            return kind === 'promise' ? Promise.resolve() : undefined;
           },
           applyPatch() {
-            if (kind === 'promise') return Promise.resolve();
+            return kind === 'promise' ? Promise.resolve() : undefined;
           },
         },
         timers: {
