@@ -1,5 +1,4 @@
 import {
-  assertCloneable,
   createConsoleLogger,
   defaultTimers,
   randomId,
@@ -10,6 +9,7 @@ import {
 } from '@statesync/core/base';
 import type { AuthorityHost } from '../authority/authority-host.js';
 import type { StoreSaver } from '../authority/storage.js';
+import { checkCall } from '../client/check-call.js';
 import type { SharedClient } from '../client/client.js';
 import { type ClientView, createClientView } from '../client/client-view.js';
 import { holdConnections } from '../links/hold-connections.js';
@@ -18,7 +18,6 @@ import { checkOptions } from '../modes/check-options.js';
 import { serverTransportFor } from '../modes/server-links.js';
 import { startClientMode } from '../modes/start-client.js';
 import { holdTabLock, lockManager } from '../modes/tab-lock.js';
-import { findAction } from '../store/define-store.js';
 import { isDevelopment } from '../store/development.js';
 import { createObservable } from '../store/observable.js';
 import type { StoreRecord } from '../store/store-record.js';
@@ -69,7 +68,6 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       if (storage) saver = loaded.createStoreSaver(storage, logger, report);
       return loaded;
     }));
-
   let clientCode: Promise<typeof import('../client/client.js')> | undefined;
   /** The link's code (the revision engine and the wire), loaded while the page's mode starts. */
   const loadClient = () => (clientCode ??= import('../client/client.js'));
@@ -95,13 +93,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     if (client) return client.call(definition.name, action, args);
     // Still looking for the authority: check what can be checked now, send once linked.
     try {
-      if (!findAction(definition, action)) {
-        throw new StateSyncError(
-          'invalid_option',
-          `store "${definition.name}" has no action "${action}"`,
-        );
-      }
-      assertCloneable(args, `${definition.name}.${action} args`);
+      checkCall(definition, action, args);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -324,7 +316,11 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       return clientSetups.add((channel) => channel.listen(event, handler));
     },
     dispose() {
-      disposing ??= (async () => {
+      if (disposing) return disposing;
+      // Set before the steps run: a listener they call that disposes again gets this promise.
+      let steps = Promise.resolve();
+      disposing = Promise.resolve().then(() => steps);
+      steps = (async () => {
         clientSetups.stop();
         serverSetups.stop();
         hostSetups.stop();
