@@ -9,8 +9,9 @@ import {
 import { sharedWorkerStandIn } from './shared-worker-stand-in.js';
 import { counter } from './stores.js';
 
-// A client page loads its mode's code and the link's engine with a dynamic import as it
-// starts: what the app is asked meanwhile waits for them, and a dispose meanwhile wins.
+// A client page loads its mode's code and the link's engine with a dynamic import the first
+// time one of its apps starts in that mode: what the app is asked meanwhile waits for them, and a
+// dispose meanwhile wins. (The first test is the first SharedWorker page of this file.)
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const apps: SharedApp[] = [];
 const cleanups: (() => void)[] = [];
@@ -39,27 +40,6 @@ const workerPage = (env: ReturnType<typeof sharedWorkerStandIn>) =>
   });
 
 describe('a client page whose mode is still loading', () => {
-  it('sends the calls made before its mode and link loaded once linked, in order', async () => {
-    const env = sharedWorkerStandIn();
-    cleanups.push(env.close);
-    start({
-      stores: [counter],
-      share: {
-        name: 'lazy-modes',
-        port: 'server',
-        type: 'SharedWorker',
-        transport: createSharedWorkerServerTransport(env.scope),
-      },
-      logger: quiet,
-    });
-    const page = workerPage(env);
-    const store = page.store(counter);
-    const calls = [spawn(store, 'increase', [1]), store.actions.increase(2)];
-    await expect(Promise.all(calls)).resolves.toEqual([1, 3]);
-    await page.ready;
-    expect([page.mode, store.getState()]).toEqual(['SharedWorker', { count: 3 }]);
-  });
-
   it('disposed as its mode starts loading, starts no worker and rejects ready with stopped', async () => {
     const env = sharedWorkerStandIn();
     cleanups.push(env.close);
@@ -79,6 +59,27 @@ describe('a client page whose mode is still loading', () => {
     stop();
     expect(seen[0]).toBe('SharedWorker/client');
     expect(env.created).toEqual([]);
+  });
+
+  it('sends the calls made before it linked once linked, in order', async () => {
+    const env = sharedWorkerStandIn();
+    cleanups.push(env.close);
+    start({
+      stores: [counter],
+      share: {
+        name: 'lazy-modes',
+        port: 'server',
+        type: 'SharedWorker',
+        transport: createSharedWorkerServerTransport(env.scope),
+      },
+      logger: quiet,
+    });
+    const page = workerPage(env);
+    const store = page.store(counter);
+    const calls = [spawn(store, 'increase', [1]), store.actions.increase(2)];
+    await expect(Promise.all(calls)).resolves.toEqual([1, 3]);
+    await page.ready;
+    expect([page.mode, store.getState()]).toEqual(['SharedWorker', { count: 3 }]);
   });
 
   it('in Local mode, runs the calls made while the authority and the local link load', async () => {

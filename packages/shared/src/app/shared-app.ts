@@ -15,6 +15,7 @@ import { type ClientView, createClientView } from '../client/client-view.js';
 import { holdConnections } from '../links/hold-connections.js';
 import type { AppRuntime } from '../modes/app-runtime.js';
 import { checkOptions } from '../modes/check-options.js';
+import { lazyModule } from '../modes/lazy-module.js';
 import { serverTransportFor } from '../modes/server-links.js';
 import { startClientMode } from '../modes/start-client.js';
 import { holdTabLock, lockManager } from '../modes/tab-lock.js';
@@ -38,6 +39,12 @@ import { hostLink, ignore } from './host-link.js';
 import { registerInternals } from './internals.js';
 import { createRoleSetups } from './role-setups.js';
 import { bindActions } from './store-handle.js';
+
+/**
+ * The link's code (the revision engine and the wire): loaded as a page's first client app
+ * starts, then at hand, so that links after it start at once as they did before it loaded.
+ */
+const clientCode = lazyModule(() => import('../client/client.js'));
 
 /**
  * Starts one side of a shared app: the authority (`port: 'server'`, inside the SharedWorker), a
@@ -68,9 +75,6 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       if (storage) saver = loaded.createStoreSaver(storage, logger, report);
       return loaded;
     }));
-  let clientCode: Promise<typeof import('../client/client.js')> | undefined;
-  /** The link's code (the revision engine and the wire), loaded while the page's mode starts. */
-  const loadClient = () => (clientCode ??= import('../client/client.js'));
 
   const definitions = new Map<string, AnyStoreDefinition>();
   const views = new Map<string, ClientView>();
@@ -173,7 +177,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
    * its first snapshot; rejects when refused or when no welcome comes.
    */
   const link = async (transport: Transport) => {
-    const { createSharedClient } = await loadClient();
+    const { createSharedClient } = clientCode.now() ?? (await clientCode.load());
     if (disposing) {
       transport.close();
       throw stopped();
@@ -257,7 +261,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       });
   } else {
     for (const definition of options.stores) register(definition);
-    loadClient().catch(ignore);
+    clientCode.load().catch(ignore);
     ready = (tabLock?.held ?? Promise.resolve()).then(() => startClientMode(runtime));
   }
   // Whoever awaits `ready` hears a failure; nobody awaiting it is no unhandled rejection.
