@@ -7,6 +7,7 @@ export {
   type ExtensionTransportOptions,
 } from './extension-transport.js';
 export { createServerConnector, type ServerConnectorOptions } from './server-connector.js';
+export { relayToServer, type ServerRelay, type ServerRelayOptions } from './server-relay.js';
 export {
   createServiceWorkerConnector,
   type ServiceWorkerConnectorOptions,
