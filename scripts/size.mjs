@@ -36,7 +36,7 @@ const app = createSharedApp({
 const store = app.store(counter);
 store.subscribe(() => { document.title = String(store.getState().count); });
 document.body.onclick = () => spawn(store, 'increase', []);`,
-    limit: 20_000,
+    limit: 20_500,
     goal: 10_000,
     // Before \`ready\`, a SharedWorker page loads its mode's code and the link's engine too.
     start: ['shared/dist/modes/worker-mode.js', 'shared/dist/client/client.js'],

@@ -1,5 +1,4 @@
 import {
-  assertCloneable,
   createConsoleLogger,
   defaultTimers,
   randomId,
@@ -10,15 +9,16 @@ import {
 } from '@statesync/core/base';
 import type { AuthorityHost } from '../authority/authority-host.js';
 import type { StoreSaver } from '../authority/storage.js';
+import { checkCall } from '../client/check-call.js';
 import type { SharedClient } from '../client/client.js';
 import { type ClientView, createClientView } from '../client/client-view.js';
 import { holdConnections } from '../links/hold-connections.js';
 import type { AppRuntime } from '../modes/app-runtime.js';
 import { checkOptions } from '../modes/check-options.js';
+import { lazyModule } from '../modes/lazy-module.js';
 import { serverTransportFor } from '../modes/server-links.js';
 import { startClientMode } from '../modes/start-client.js';
 import { holdTabLock, lockManager } from '../modes/tab-lock.js';
-import { findAction } from '../store/define-store.js';
 import { isDevelopment } from '../store/development.js';
 import { createObservable } from '../store/observable.js';
 import type { StoreRecord } from '../store/store-record.js';
@@ -39,6 +39,12 @@ import { hostLink, ignore } from './host-link.js';
 import { registerInternals } from './internals.js';
 import { createRoleSetups } from './role-setups.js';
 import { bindActions } from './store-handle.js';
+
+/**
+ * The link's code (the revision engine and the wire): loaded as a page's first client app
+ * starts, then at hand, so that links after it start at once as they did before it loaded.
+ */
+const clientCode = lazyModule(() => import('../client/client.js'));
 
 /**
  * Starts one side of a shared app: the authority (`port: 'server'`, inside the SharedWorker), a
@@ -70,10 +76,6 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       return loaded;
     }));
 
-  let clientCode: Promise<typeof import('../client/client.js')> | undefined;
-  /** The link's code (the revision engine and the wire), loaded while the page's mode starts. */
-  const loadClient = () => (clientCode ??= import('../client/client.js'));
-
   const definitions = new Map<string, AnyStoreDefinition>();
   const views = new Map<string, ClientView>();
   const serverSetups = createRoleSetups<ServerChannel>('onServer', report);
@@ -95,13 +97,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
     if (client) return client.call(definition.name, action, args);
     // Still looking for the authority: check what can be checked now, send once linked.
     try {
-      if (!findAction(definition, action)) {
-        throw new StateSyncError(
-          'invalid_option',
-          `store "${definition.name}" has no action "${action}"`,
-        );
-      }
-      assertCloneable(args, `${definition.name}.${action} args`);
+      checkCall(definition, action, args);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -181,7 +177,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
    * its first snapshot; rejects when refused or when no welcome comes.
    */
   const link = async (transport: Transport) => {
-    const { createSharedClient } = await loadClient();
+    const { createSharedClient } = clientCode.now() ?? (await clientCode.load());
     if (disposing) {
       transport.close();
       throw stopped();
@@ -265,7 +261,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       });
   } else {
     for (const definition of options.stores) register(definition);
-    loadClient().catch(ignore);
+    clientCode.load().catch(ignore);
     ready = (tabLock?.held ?? Promise.resolve()).then(() => startClientMode(runtime));
   }
   // Whoever awaits `ready` hears a failure; nobody awaiting it is no unhandled rejection.
@@ -324,7 +320,11 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       return clientSetups.add((channel) => channel.listen(event, handler));
     },
     dispose() {
-      disposing ??= (async () => {
+      if (disposing) return disposing;
+      // Set before the steps run: a listener they call that disposes again gets this promise.
+      let steps = Promise.resolve();
+      disposing = Promise.resolve().then(() => steps);
+      steps = (async () => {
         clientSetups.stop();
         serverSetups.stop();
         hostSetups.stop();

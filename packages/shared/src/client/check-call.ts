@@ -1,4 +1,4 @@
-import { assertCloneable, StateSyncError } from '@statesync/core';
+import { assertCloneable, StateSyncError } from '@statesync/core/base';
 import { findAction } from '../store/define-store.js';
 import type { AnyStoreDefinition } from '../types.js';
 

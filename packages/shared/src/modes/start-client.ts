@@ -1,5 +1,12 @@
 import { StateSyncError, toStateSyncError } from '@statesync/core/base';
 import { type AppRuntime, disposed, type FallBack, linkOnce } from './app-runtime.js';
+import { type LazyModule, lazyModule } from './lazy-module.js';
+
+// Each mode's code, loaded the first time a page starts in that mode or falls back to it.
+const workerMode = lazyModule(() => import('./worker-mode.js'));
+const tabMode = lazyModule(() => import('./tab-mode.js'));
+const linkedMode = lazyModule(() => import('./linked-mode.js'));
+const localLink = lazyModule(() => import('../links/local-link.js'));
 
 /**
  * Starts a client page in the mode its options ask for, falling down the ladder as needed.
@@ -17,7 +24,7 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
     if (share.transport) return linkOnce(runtime, share.transport);
     const { connector } = share;
     if (connector) {
-      return loaded(runtime, 'connector', import('./linked-mode.js')).then((mode) =>
+      return withCode(runtime, 'connector', linkedMode, (mode) =>
         mode.connectVia(runtime, connector),
       );
     }
@@ -26,7 +33,7 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
     }
     if (share.type !== 'SharedWorker') {
       const client = share;
-      return loaded(runtime, client.type, import('./linked-mode.js')).then((mode) =>
+      return withCode(runtime, client.type, linkedMode, (mode) =>
         mode.startLinked(runtime, client, fallBack),
       );
     }
@@ -37,24 +44,31 @@ export function startClientMode(runtime: AppRuntime): Promise<void> {
     return startTab(runtime);
   }
   runtime.setStatus({ mode: 'SharedWorker', role: 'client' });
-  return loaded(runtime, 'SharedWorker', import('./worker-mode.js')).then((mode) =>
+  return withCode(runtime, 'SharedWorker', workerMode, (mode) =>
     mode.startWorker(runtime, workerURL!, Worker, fallBack),
   );
 }
 
 /**
- * A mode's module once `loading` settles, unless the app was disposed meanwhile. A module that
- * does not load (the network failed) is reported and rejects `ready`.
+ * Starts `mode` with its code: at once when it is loaded, else once it is, unless the app was
+ * disposed meanwhile. Code that does not load (the network failed) is reported and rejects.
  */
-function loaded<M>(runtime: AppRuntime, mode: string, loading: Promise<M>): Promise<M> {
-  return loading.then(
+function withCode<M>(
+  runtime: AppRuntime,
+  mode: string,
+  code: LazyModule<M>,
+  start: (module: M) => Promise<void>,
+): Promise<void> {
+  const loaded = code.now();
+  if (loaded) return start(loaded);
+  return code.load().then(
     (module) => {
       if (runtime.isDisposing()) throw disposed(runtime);
-      return module;
+      return start(module);
     },
     (error: unknown) => {
-      const failure = toStateSyncError(error, 'protocol', `load the ${mode} mode`);
       if (runtime.isDisposing()) throw disposed(runtime);
+      const failure = toStateSyncError(error, 'protocol', `load the ${mode} mode`);
       runtime.report({ phase: 'connect', error: failure });
       throw failure;
     },
@@ -89,7 +103,7 @@ const tabChannel = (runtime: AppRuntime) =>
 function startLocal(runtime: AppRuntime): Promise<void> {
   runtime.setStatus({ mode: 'Local', role: 'local' });
   const host = runtime.startHost();
-  return loaded(runtime, 'Local', import('../links/local-link.js')).then(({ createLocalLink }) => {
+  return withCode(runtime, 'Local', localLink, ({ createLocalLink }) => {
     const link = createLocalLink({ logger: runtime.logger });
     host.connect(link.server);
     return runtime.link(link.client);
@@ -104,7 +118,7 @@ function startTab(runtime: AppRuntime): Promise<void> {
     return startLocal(runtime);
   }
   runtime.setStatus({ mode: 'SharedTab', role: 'client' });
-  return loaded(runtime, 'SharedTab', import('./tab-mode.js')).then((mode) =>
+  return withCode(runtime, 'SharedTab', tabMode, (mode) =>
     mode.startTab(runtime, Channel, fallingBack(runtime)),
   );
 }

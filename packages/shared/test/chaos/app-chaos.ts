@@ -68,11 +68,49 @@ const hasMark = (value: unknown) =>
   JSON.stringify(value).includes(MARK) || MARK in Object.prototype;
 
 /** Plays schedule `index` of `seed` and checks the invariants. */
+let warm: Promise<void> | undefined;
+/**
+ * A client app loads its mode's code and the link's engine with a dynamic import, in real time,
+ * the first time a page starts one: load them once, before any schedule waits on its virtual
+ * clock for a client to be ready. (A client has them loaded once it subscribes to its link.)
+ */
+function warmUp(): Promise<void> {
+  warm ??= (async () => {
+    let linking = () => {};
+    const subscribed = new Promise<void>((resolve) => {
+      linking = resolve;
+    });
+    const link = {
+      send() {},
+      subscribe() {
+        linking();
+        return () => {};
+      },
+      close() {},
+    };
+    const app = createSharedApp({
+      logger: noopLogger,
+      stores: STORES,
+      share: {
+        name: 'warm-up',
+        port: 'client',
+        type: 'SharedWorker',
+        connector: { connect: () => link },
+      },
+    });
+    await subscribed;
+    await app.dispose();
+    await app.ready.catch(() => {});
+  })();
+  return warm;
+}
+
 export async function playAppSchedule(
   seed: number,
   index: number,
   options: { flagged?: boolean } = {},
 ): Promise<{ counts: ChaosCounts; failures: string[] }> {
+  await warmUp();
   const random = createRandom(scheduleSeed(seed, index) ^ 0x27d4eb2f);
   const pick = (n: number) => Math.floor(random() * n);
   const clock = createVirtualClock();
