@@ -158,6 +158,20 @@ describe('remoteDevtools with the Redux DevTools server', () => {
 
     watching.send(instance, { type: 'DISPATCH', action: { type: 'RESET' } });
     await waitFor(() => shown(a) === '' && shown(b) === '', { message: 'the reset' });
+
+    // An import, as the monitor sends it: the lifted state as JSON text; its last state is live.
+    const imported = {
+      actionsById: {},
+      computedStates: [{ state: { items: [] } }, { state: { items: ['imported'] } }],
+      stagedActionIds: [0, 1],
+      skippedActionIds: [],
+      currentStateIndex: 1,
+      nextActionId: 2,
+    };
+    watching.send(instance, { type: 'IMPORT', state: JSON.stringify(imported) });
+    await waitFor(() => shown(a) === 'imported' && shown(b) === 'imported', {
+      message: 'the import',
+    });
   });
 
   it('gives a monitor that starts late, and one after a lost server, the whole history', async () => {

@@ -111,7 +111,7 @@ export function remoteDevtools(options: RemoteDevtoolsOptions = {}): DevtoolsCon
           // The extension hands an import over as a DISPATCH of IMPORT_STATE; so does this.
           hear(instance, {
             type: 'DISPATCH',
-            payload: { type: 'IMPORT_STATE', nextLiftedState: parseJson(message.state) },
+            payload: { type: 'IMPORT_STATE', nextLiftedState: message.state },
           });
           break;
       }
@@ -202,13 +202,4 @@ export function remoteDevtools(options: RemoteDevtoolsOptions = {}): DevtoolsCon
       },
     };
   };
-}
-
-function parseJson(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
 }
