@@ -15,6 +15,7 @@ import { type CallLedger, createCallLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';
 import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, StoreHandle } from '../types.js';
+import { isJsonPlain } from '../wire/json-text.js';
 import { topicOf } from '../wire/names.js';
 import type { LedgerEntry, LiveRecord } from '../wire/protocol.js';
 import { toWireError } from '../wire/wire-error.js';
@@ -67,6 +68,8 @@ export interface ServerStore {
   travel(data: object | undefined): void;
   /** Whether the state shown is a travelled one. */
   readonly travelling: boolean;
+  /** Whether JSON carries the current state exactly (see `isJsonPlain`), so a snapshot may. */
+  isJsonPlain(): boolean;
   /** The live state, whether or not a travelled one is shown. */
   readonly live: object;
   /** The live state and its revision while a travelled one is shown; undefined otherwise. */
@@ -116,6 +119,8 @@ export function createServerStore(
   });
   const ledger = createCallLedger(start?.calls);
   let batch: Batch | undefined;
+  /** The last state found plain or not: checked whole once, then kept by each change's values. */
+  let checked: { state: object; plain: boolean } | undefined;
 
   authority.subscribe((event) => {
     if (!batch) {
@@ -185,6 +190,11 @@ export function createServerStore(
       return live;
     },
     travel,
+    isJsonPlain() {
+      const data = authority.getData();
+      if (checked?.state !== data) checked = { state: data, plain: isJsonPlain(data) };
+      return checked.plain;
+    },
     observe(listener) {
       observers.add(listener);
       return () => {
@@ -207,6 +217,10 @@ export function createServerStore(
       const durationMs = now() - started;
       if (outcome.ops.length > 0) {
         authority.set(outcome.state, { ops: outcome.ops });
+        // Plain state with plain values written stays plain, without a walk of the whole.
+        if (checked?.state === before && checked.plain && outcome.plain) {
+          checked = { state: outcome.state, plain: true };
+        }
         if (callId !== undefined) {
           const entry: LedgerEntry = [callId, authority.getRevision(), outcome.value];
           ledger.record(entry);

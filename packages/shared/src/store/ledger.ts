@@ -1,4 +1,4 @@
-import { compareRevisions, type Epoch, type Revision } from '@statesync/core';
+import { compareRevisions, type Epoch, type Revision } from '@statesync/core/base';
 import type { LedgerEntry, LiveRecord } from '../wire/protocol.js';
 
 /** How many calls per store are remembered: far more than can be in flight at a failover. */
@@ -51,6 +51,8 @@ export interface MirrorLedger {
   entries(): LedgerEntry[];
   /** The revision the mirror shows, as last applied; undefined before the first apply. */
   revision(): Revision | undefined;
+  /** The epoch of that revision. */
+  epoch(): Epoch | undefined;
   /** While the mirror shows a travelled state: the live one. */
   live(): LiveRecord | undefined;
 }
@@ -58,6 +60,7 @@ export interface MirrorLedger {
 export function createMirrorLedger(): MirrorLedger {
   let committed = createCallLedger();
   let shown: Revision | undefined;
+  let shownEpoch: Epoch | undefined;
   let pending: { epoch: Epoch | undefined; entry: LedgerEntry }[] = [];
   const wholes = new Map<string, { entries: readonly LedgerEntry[]; live?: LiveRecord }>();
   let live: LiveRecord | undefined;
@@ -66,6 +69,7 @@ export function createMirrorLedger(): MirrorLedger {
   /** Commits the pending entries of `epoch` up to `revision`; the others wait or are stale. */
   const commit = (epoch: Epoch | undefined, revision: Revision) => {
     shown = revision;
+    shownEpoch = epoch;
     live = undefined;
     // The common case, on every apply: no calls announced (any mode but SharedTab).
     if (pending.length === 0) return;
@@ -99,6 +103,7 @@ export function createMirrorLedger(): MirrorLedger {
     },
     entries: () => committed.entries(),
     revision: () => shown,
+    epoch: () => shownEpoch,
     live: () => live,
   };
 }
