@@ -83,7 +83,11 @@ export function remoteDevtools(options: RemoteDevtoolsOptions = {}): DevtoolsCon
       libConfig: instance.libConfig,
       ...fields,
     });
-  /** The instance from scratch: its start (so monitors see no Redux store), then its history. */
+  /**
+   * The instance from scratch: an INIT first, so a monitor new to it takes it for a `connect`
+   * instance (one whose jumps carry the target state, not a Redux store that computes its own),
+   * then its whole history.
+   */
   const announce = (instance: Instance) => {
     post(instance, 'INIT', { payload: JSON.stringify(instance.history.start()) });
     post(instance, 'STATE', { payload: JSON.stringify(instance.history.lifted()) });
