@@ -1,8 +1,14 @@
 // Redux DevTools for an authority without a page, against Redux DevTools' own remote server
 // (`@redux-devtools/cli`) started on 127.0.0.1 by this test. The authority is a Node process's
 // shared app (two client apps beside it) or a revision-sync topic's authority; it reaches the
-// server through `remoteDevtools`, and a monitor logged in to the same server sees each store's
-// calls and sends the panel's commands, which run on the authority so every client follows.
+// server through `remoteDevtools`. The monitors are a socket logged in as the Redux DevTools app
+// logs in (its own socket library), and the Redux DevTools app itself, its web build in Chromium:
+// they see each store's calls and send the panel's commands, which run on the authority, so every
+// client follows.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAuthority, type WebSocketConstructor } from '@statesync/core';
 import { connectAuthorityDevtools } from '@statesync/core/devtools';
 import { defineStore, type SharedApp, spawn } from '@statesync/shared';
@@ -10,9 +16,11 @@ import { connectDevtools, remoteDevtools } from '@statesync/shared/devtools';
 import { createTestBed, type TestBed } from '@statesync/shared/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { launchBrowser, serveStatic } from './harness/index.js';
 import {
   type Monitor,
   openMonitor,
+  REDUX_DEVTOOLS_APP,
   type ReduxDevtoolsServer,
   type RelayedMessage,
   startReduxDevtoolsServer,
@@ -30,6 +38,11 @@ const todos = defineStore({
 });
 
 const Socket = WebSocket as unknown as WebSocketConstructor;
+/** Where the Debugging page's picture of the app goes: docs, when asked to refresh it. */
+const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
+  ? join(dirname(fileURLToPath(import.meta.url)), '../docs/guide/devtools-remote.png')
+  : join(tmpdir(), 'statesync-devtools-remote.png');
+
 let server: ReduxDevtoolsServer;
 const stops: (() => unknown)[] = [];
 beforeAll(async () => {
@@ -145,6 +158,20 @@ describe('remoteDevtools with the Redux DevTools server', () => {
 
     watching.send(instance, { type: 'DISPATCH', action: { type: 'RESET' } });
     await waitFor(() => shown(a) === '' && shown(b) === '', { message: 'the reset' });
+
+    // An import, as the monitor sends it: the lifted state as JSON text; its last state is live.
+    const imported = {
+      actionsById: {},
+      computedStates: [{ state: { items: [] } }, { state: { items: ['imported'] } }],
+      stagedActionIds: [0, 1],
+      skippedActionIds: [],
+      currentStateIndex: 1,
+      nextActionId: 2,
+    };
+    watching.send(instance, { type: 'IMPORT', state: JSON.stringify(imported) });
+    await waitFor(() => shown(a) === 'imported' && shown(b) === 'imported', {
+      message: 'the import',
+    });
   });
 
   it('gives a monitor that starts late, and one after a lost server, the whole history', async () => {
@@ -204,5 +231,59 @@ describe('remoteDevtools with the Redux DevTools server', () => {
       state: JSON.stringify({ theme: 'dark' }),
     });
     await waitFor(() => settings.getData().theme === 'dark', { message: 'the jump' });
+  });
+
+  it('shows the stores in the Redux DevTools app, whose Jump travels every client', async () => {
+    const { bed, a, b } = await sharedApp();
+    stops.push(connectDevtools(bed.server, { connect: remote() }));
+    for (const text of ['milk', 'eggs', 'tea']) await spawn(a.store(todos), 'add', [text]);
+    await spawn(b.store(todos), 'add', ['jam']);
+
+    // The app itself (its web build), served here, connected to the server in its settings.
+    const site = await serveStatic({ root: REDUX_DEVTOOLS_APP });
+    stops.push(() => site.close());
+    const browser = await launchBrowser();
+    stops.push(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1000, height: 560 } });
+    await page.goto(site.url);
+    await page.getByText('Settings', { exact: true }).click();
+    await page.getByText('Connection', { exact: true }).click();
+    await page.getByText('custom', { exact: true }).click();
+    await page.locator('#root_hostname').fill('127.0.0.1');
+    await page.locator('#root_port').fill(String(server.port));
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.getByText('Actions', { exact: true }).click();
+
+    // Its action list: the start, then each call by its action's name.
+    const names = page.getByText('add', { exact: true });
+    await waitFor(async () => (await names.count()) === 4, { message: 'four calls in the app' });
+
+    // Jump to the first call: it runs on the authority, so both clients show it.
+    const jump = async (actionId: number) => {
+      const row = page.locator(`[data-id="${actionId}"]`);
+      await row.hover();
+      await row.getByText('Jump', { exact: true }).click();
+    };
+    await jump(1);
+    await waitFor(() => shown(a) === 'milk' && shown(b) === 'milk', { message: 'the jump' });
+    await page.locator('[data-id="1"]').click();
+    await page.getByText('Action', { exact: true }).click();
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    const shot = await page.screenshot({ path: SCREENSHOT });
+    expect(shot.subarray(1, 4).toString()).toBe('PNG');
+
+    // The last call is the live state.
+    await jump(4);
+    await waitFor(() => shown(a) === 'milk,eggs,tea,jam' && shown(b) === 'milk,eggs,tea,jam', {
+      message: 'back to live',
+    });
+
+    // Skip the second call: the authority replays the others, and every client shows that.
+    const row = page.locator('[data-id="2"]');
+    await row.hover();
+    await row.getByText('Skip', { exact: true }).click();
+    await waitFor(() => shown(a) === 'milk,tea,jam' && shown(b) === 'milk,tea,jam', {
+      message: 'the skip',
+    });
   });
 });

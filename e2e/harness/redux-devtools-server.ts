@@ -10,6 +10,8 @@ import { waitFor } from './wait-for.js';
 
 const dir = fileURLToPath(new URL('../devtools-server/', import.meta.url));
 const bin = `${dir}node_modules/@redux-devtools/cli/bin/redux-devtools.js`;
+/** The Redux DevTools app's own web build: the monitor its users open. */
+export const REDUX_DEVTOOLS_APP = `${dir}node_modules/@redux-devtools/app/build/web`;
 
 export interface ReduxDevtoolsServer {
   port: number;

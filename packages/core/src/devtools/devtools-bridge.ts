@@ -140,7 +140,7 @@ export function createDevtoolsBridge(options: DevtoolsBridgeOptions): DevtoolsBr
         skipping = false;
         return run(commands.reset);
       case 'IMPORT_STATE': {
-        const lifted = payload.nextLiftedState as LiftedState | undefined;
+        const lifted = parsed(payload.nextLiftedState) as LiftedState | undefined;
         const states = lifted?.computedStates;
         if (!lifted || !Array.isArray(states) || states.length === 0) return;
         imported = lifted;

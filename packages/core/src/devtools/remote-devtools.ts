@@ -83,7 +83,11 @@ export function remoteDevtools(options: RemoteDevtoolsOptions = {}): DevtoolsCon
       libConfig: instance.libConfig,
       ...fields,
     });
-  /** The instance from scratch: its start (so monitors see no Redux store), then its history. */
+  /**
+   * The instance from scratch: an INIT first, so a monitor new to it takes it for a `connect`
+   * instance (one whose jumps carry the target state, not a Redux store that computes its own),
+   * then its whole history.
+   */
   const announce = (instance: Instance) => {
     post(instance, 'INIT', { payload: JSON.stringify(instance.history.start()) });
     post(instance, 'STATE', { payload: JSON.stringify(instance.history.lifted()) });
@@ -111,7 +115,7 @@ export function remoteDevtools(options: RemoteDevtoolsOptions = {}): DevtoolsCon
           // The extension hands an import over as a DISPATCH of IMPORT_STATE; so does this.
           hear(instance, {
             type: 'DISPATCH',
-            payload: { type: 'IMPORT_STATE', nextLiftedState: parseJson(message.state) },
+            payload: { type: 'IMPORT_STATE', nextLiftedState: message.state },
           });
           break;
       }
@@ -202,13 +206,4 @@ export function remoteDevtools(options: RemoteDevtoolsOptions = {}): DevtoolsCon
       },
     };
   };
-}
-
-function parseJson(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
 }
