@@ -2,6 +2,7 @@ import {
   compareRevisions,
   isCanonicalRevision,
   isRecord,
+  type Revision,
   type RevisionStamp,
 } from '@statesync/core';
 import { storageError } from './storage-error.js';
@@ -42,6 +43,15 @@ export function decodeRecord<T>(raw: unknown, where: string): PersistedRecord<T>
   if (!('data' in raw)) throw broken('data is missing');
   return { meta: meta as unknown as PersistedMeta, data: raw.data as T };
 }
+
+/** The largest u64 revision: no change can follow it. */
+const LAST_REVISION: Revision = '18446744073709551615';
+
+/**
+ * Whether a change can still follow `revision`. A copy at the largest revision would make every
+ * later change look older and freeze the tab holding it.
+ */
+export const leavesRoom = (revision: Revision) => revision !== LAST_REVISION;
 
 /** How stamp `a` relates to `b`; stamps of two different epochs are `unrelated`. */
 export type Relation = 'newer' | 'same' | 'older' | 'unrelated';

@@ -2,12 +2,13 @@ import {
   createBroadcastChannelTransport,
   parseSnapshot,
   type SnapshotEnvelope,
+  StateSyncError,
   type Transport,
   toStateSyncError,
   type Unsubscribe,
 } from '@statesync/core';
 import type { PersistenceContext } from './persistence-context.js';
-import { relate, stampOf } from './record.js';
+import { leavesRoom, relate, stampOf } from './record.js';
 import type { Saver } from './saver.js';
 import { storedSnapshot } from './stored-snapshot.js';
 import type { PersistedRecord } from './types.js';
@@ -56,12 +57,21 @@ export function createTabSync<T>(context: PersistenceContext<T>, saver: Saver): 
   /**
    * A snapshot another tab holds: applied if newer than ours, in the same epoch. One of another
    * epoch goes to the engine, which asks the authority which epoch is live; without an engine
-   * to ask, the sibling's snapshot is the best this tab can get.
+   * to ask, the sibling's snapshot is the best this tab can get. One at the largest revision is
+   * refused: it would freeze this tab, and only the authority (through the engine) may bring it.
    */
   const receive = (incoming: SnapshotEnvelope<T>) =>
     context.serially(async () => {
       if (context.disposed) return;
       stats.broadcastsReceived++;
+      if (!leavesRoom(incoming.revision)) {
+        const error = new StateSyncError(
+          'protocol',
+          `a snapshot from another tab at revision ${incoming.revision} is refused: no later change could follow it`,
+        );
+        context.fail(error, { operation: 'receive', revision: incoming.revision });
+        return;
+      }
       const relation = relate(incoming, context.held);
       const confirmByEngine = relation === 'unrelated' && context.watchers.size > 0;
       const applied = relation === 'newer' || (relation === 'unrelated' && !confirmByEngine);

@@ -19,6 +19,7 @@ import {
 import { kindOf } from '../store/store-record.js';
 import type { AnyStoreDefinition, ClientChannel } from '../types.js';
 import { createDirectChannel } from '../wire/direct-channel.js';
+import { JSON_TEXT } from '../wire/json-text.js';
 import { topicOf } from '../wire/names.js';
 import { type ClientBound, parseClientBound } from '../wire/parse-message.js';
 import type { WireMessage } from '../wire/protocol.js';
@@ -203,7 +204,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
         }
         if (message.calls) {
           const { ledger } = byTopic.get(message.topic)?.mirror ?? {};
-          ledger?.expectWhole(message.epoch, message.revision, message.calls);
+          ledger?.expectWhole(message.epoch, message.revision, message.calls, message.live);
         }
         return pulls.answer(message);
       }
@@ -231,6 +232,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     app,
     version,
     clientId,
+    encodings: [JSON_TEXT],
     ...(options.lock !== undefined && { lock: options.lock }),
   });
 

@@ -7,7 +7,7 @@ import {
   type PullMessage,
   type ResultMessage,
   StateSyncError,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import type {
   ByeMessage,
   EmitMessage,

@@ -32,6 +32,11 @@ export interface HelloMessage extends Versioned {
   clientId: string;
   /** A Web Lock this client holds for its whole life: once it is free, the client is gone. */
   lock?: string;
+  /**
+   * Snapshot encodings this client decodes besides structured data: `'json'` lets the authority
+   * send a store's data as one JSON string, cheaper to pass than the object graph.
+   */
+  encodings?: string[];
 }
 
 /** Authority → client: the answer to `hello`. With `error`, the client is refused. */
@@ -115,9 +120,25 @@ export interface LedgerInvalidateMessage extends InvalidateMessage {
   calls?: LedgerEntry[];
 }
 
-/** A snapshot with the authority's recent calls (`SharedTab` mode), as of that snapshot. */
+/**
+ * A snapshot with the authority's recent calls (`SharedTab` mode), as of that snapshot. With
+ * `encoding: 'json'`, `data` is the state as JSON text (sent only to clients that said they
+ * decode it, and only for state that JSON carries exactly).
+ */
 export interface LedgerSnapshotMessage extends SnapshotMessage {
   calls?: LedgerEntry[];
+  encoding?: 'json';
+  /**
+   * While DevTools show a travelled state: the live state and its revision, which a tab hands
+   * over at a failover instead of the state it shows.
+   */
+  live?: LiveRecord;
+}
+
+/** The state an authority holds while DevTools show another, and its revision. */
+export interface LiveRecord {
+  revision: Revision;
+  data: object;
 }
 
 /** Every message that travels between an authority and its clients. */
