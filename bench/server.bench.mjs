@@ -2,14 +2,10 @@
 // fan-out latency from a call on one instance to a client of another, against a raw `ws` relay
 // (one socket's message forwarded to another by a plain ws server), and calls per second per
 // instance, against raw ws request/answer round trips over as many sockets.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createStateSyncServer } from '@statesync/server';
 import { defineStore } from '@statesync/shared';
 import WebSocket, { WebSocketServer } from 'ws';
+import { freePort, startRedis } from '../scripts/redis-server.mjs';
 import { now, percentile } from './measure.mjs';
 
 export const title = '@statesync/server through Redis vs raw ws';
@@ -28,50 +24,6 @@ const counter = defineStore({
     },
   },
 });
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-async function startRedis() {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'statesync-bench-redis-'));
-  const child = spawn(
-    '/usr/bin/redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop() {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 function open(url) {
   const socket = new WebSocket(url);
@@ -216,6 +168,6 @@ export async function run({ report }) {
     });
   } finally {
     for (const server of servers) await server.close();
-    redis.stop();
+    await redis.stop();
   }
 }

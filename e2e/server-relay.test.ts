@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todos } from '../examples/server-todos/todos.js';
-import { freePort, type RedisProcess, startRedis } from '../packages/server/test/redis-server.js';
+import { freePort, type RedisProcess, startRedis } from '../scripts/redis-server.mjs';
 import { useBrowserSuite, waitFor } from './harness/index.js';
 import { type StaticServer, serveStatic } from './harness/serve-static.js';
 

@@ -5,6 +5,11 @@ export interface ExampleManifest {
   server?: boolean;
   /** Files bundled with esbuild, relative to the example; `src/main.ts` is served as `/main.js`. */
   entries?: string[];
+  /**
+   * A server entry of the example (reads PORT, REDIS_URL, ORIGINS): started twice against a
+   * redis-server of its own, the instances' URLs written into the page's `data-servers`.
+   */
+  tier?: string;
   /** URL path → file of the example, served as is (or written there, for an `extension`). */
   files?: Record<string, string>;
   /**

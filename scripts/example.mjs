@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { startServerTier } from './server-tier.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const examplesDir = join(root, 'examples');
@@ -49,6 +50,13 @@ export const EXAMPLES = {
       '/window.html': 'mock/window.html',
       '/styles.css': 'styles.css',
     },
+  },
+  'server-todos': {
+    summary:
+      'a to-do list whose actions run on @statesync/server (two instances, one Redis), shared by every browser',
+    entries: ['page.ts'],
+    files: { '/': 'index.html' },
+    tier: 'server.ts',
   },
   electron: {
     summary: 'main process, preload and renderer of an Electron app (source only)',
@@ -104,7 +112,33 @@ export async function startExample(name, { port = 0 } = {}) {
   if (!manifest?.entries || manifest.extension) {
     throw new Error(`example "${name}" has nothing to serve`);
   }
-  return serve(await assetsOf(name, manifest), port);
+  const assets = await assetsOf(name, manifest);
+  const site = await serve(assets, port);
+  if (!manifest.tier) return site;
+  /** @type {Awaited<ReturnType<typeof startServerTier>>} */
+  let tier;
+  try {
+    tier = await startServerTier({
+      entry: join('examples', name, manifest.tier),
+      origins: [site.url.replace(/\/$/, '')],
+      instances: 2,
+    });
+  } catch (error) {
+    await site.close();
+    throw error;
+  }
+  // The page finds the instances in its body's `data-servers`.
+  const page = assets.get('/');
+  page.body = Buffer.from(
+    String(page.body).replace('data-servers=""', `data-servers="${tier.urls.join(',')}"`),
+  );
+  return {
+    ...site,
+    async close() {
+      await site.close();
+      await tier.close();
+    },
+  };
 }
 
 /** @type {import('./example.d.mts').buildExample} */
@@ -255,6 +289,11 @@ async function main(name) {
   try {
     server = await startExample(name, { port: wanted });
   } catch (error) {
+    if (error?.code === 'REDIS_MISSING') {
+      console.error(`statesync examples: ${name} needs Redis: ${error.message}.`);
+      process.exitCode = 1;
+      return;
+    }
     if (wanted === 0 || (error?.code !== 'EADDRINUSE' && error?.code !== 'EACCES')) throw error;
     console.log(`statesync examples: port ${wanted} is not available, using a free one`);
     server = await startExample(name, { port: 0 });

@@ -38,11 +38,36 @@ try {
 console.log(`statesync demo: ${server.url}`);
 console.log('Open it in two or more windows; press Ctrl+C to stop.');
 
+// The server switch: with Redis installed, the to-do list can also run on @statesync/server.
+const { startServerTier } = await import('./server-tier.mjs');
+const origin = server.url.replace(/\/$/, '');
+let tier;
+try {
+  tier = await startServerTier({
+    entry: 'demo/server-tier.ts',
+    origins: [origin, origin.replace('127.0.0.1', 'localhost')],
+  });
+  console.log(
+    `statesync demo: the to-do list on a server (redis-server + @statesync/server): ${server.url}?server=${encodeURIComponent(tier.urls[0])}`,
+  );
+  console.log(
+    '  Open that address in two browsers (or a normal and a private window): they share it.',
+  );
+} catch (error) {
+  console.log(`statesync demo: no server switch (${error?.message ?? error}).`);
+  if (error?.code === 'REDIS_MISSING') {
+    console.log(
+      '  Install Redis (Debian: apt-get install redis-server) to run the to-do list on a server.',
+    );
+  }
+}
+
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
   await server.close();
+  await tier?.close();
   process.exit(0);
 };
 process.on('SIGINT', stop);

@@ -22,7 +22,7 @@ import { createValue } from './sync/value.js';
 import { TodoList } from './todos/todo-list.js';
 import './styles.css';
 
-const { app, logger } = createDemoApp();
+const { app, todosApp, logger } = createDemoApp();
 const meter = createLatencyMeter();
 
 // Settings: the Pinia store is the mirror; the page's look follows it.
@@ -55,8 +55,8 @@ function Frames() {
   return <FrameClients frames={useStore(frames)} onRemove={removeFrame} />;
 }
 
-const store = app.store(todos);
-const by = windowLabel('main', app.status.getState().clientId);
+const store = todosApp.store(todos);
+const by = windowLabel('main', todosApp.status.getState().clientId);
 const render = (id: string, node: ReactNode) =>
   createRoot(mount(id)).render(<StrictMode>{node}</StrictMode>);
 
@@ -66,7 +66,7 @@ render('frames-root', <Frames />);
 render(
   'status-root',
   <StatusStrip
-    app={app}
+    app={todosApp}
     todos={store.status}
     settings={settings.status}
     meter={meter}

@@ -17,7 +17,7 @@ import './styles.css';
 const kind = windowKind('panel');
 document.documentElement.dataset.window = kind;
 
-const { app, logger } = createDemoApp();
+const { app, todosApp, logger } = createDemoApp();
 const meter = createLatencyMeter();
 
 setTitleFormat((workspace) => `To-dos · ${workspace}`);
@@ -29,17 +29,17 @@ const settings = startSettingsSync({
 });
 await Promise.race([settings.hydrated, new Promise((resolve) => setTimeout(resolve, 300))]);
 
-const store = app.store(todos);
+const store = todosApp.store(todos);
 createRoot(mount('panel-root')).render(
   <StrictMode>
     <TodoList
       store={store}
       meter={meter}
-      by={windowLabel(kind, app.status.getState().clientId)}
+      by={windowLabel(kind, todosApp.status.getState().clientId)}
       compact
     />
     <StatusStrip
-      app={app}
+      app={todosApp}
       todos={store.status}
       settings={settings.status}
       meter={meter}

@@ -44,6 +44,11 @@ export function serveConnection(
 ) {
   const { options, topics, store, runner, fanOut, logger } = context;
   const following = new Map<string, Promise<() => void>>();
+  /**
+   * Per topic, the last call's access check. Calls reach the runner in the order they came, so
+   * the numbers of a series only grow there, however long `authorize` takes for each.
+   */
+  const checks = new Map<string, Promise<unknown>>();
   let open = true;
   const sendJson = (json: string) => {
     if (open && socket.readyState === socket.OPEN) socket.send(json);
@@ -144,7 +149,14 @@ export function serveConnection(
           const parts = CALL_ID.exec(id);
           if (!parts)
             throw new StateSyncError('protocol', `call id "${id}" must end in a sequence number`);
-          await checkAccess(options, { principal, topic, kind: 'call', action });
+          const check = (checks.get(topic) ?? Promise.resolve()).then(() =>
+            checkAccess(options, { principal, topic, kind: 'call', action }),
+          );
+          checks.set(
+            topic,
+            check.catch(() => {}),
+          );
+          await check;
           const result = await runner.run({
             topic,
             action,

@@ -12,7 +12,7 @@ import { createRandom } from '@statesync/core/testing';
 import { afterAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createStateSyncServer, type StateSyncServer } from '../src/index.js';
-import { bundleInstance, type InstanceProcess, startInstanceProcess } from './instance-process.js';
+import { bundleInstance, type ServerInstance, startInstance } from './instance-process.js';
 import { freePort, startRedis } from './redis-server.js';
 import { tally } from './stores.js';
 
@@ -42,9 +42,9 @@ it(`${INSTANCES} instances, ${CLIENTS} clients, ${CALLS} calls, one instance SIG
   const bundle = await bundleInstance();
   cleanups.push(bundle.dispose);
   const instances: StateSyncServer[] = [];
-  let killed: InstanceProcess | undefined;
+  let killed: ServerInstance | undefined;
   const startKilled = async () => {
-    killed = await startInstanceProcess(bundle.path, ports[KILLED]!, redis.url);
+    killed = await startInstance(bundle.path, { port: ports[KILLED]!, redisUrl: redis.url });
   };
   for (let index = 0; index < INSTANCES; index += 1) {
     if (index === KILLED) {

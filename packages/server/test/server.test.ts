@@ -95,6 +95,38 @@ describe('@statesync/server on a real redis-server', () => {
     socket.close();
   });
 
+  it('keeps a series in order when authorize answers its calls out of order', async () => {
+    let release = () => {};
+    const gate = new Promise<boolean>((resolve) => {
+      release = () => resolve(true);
+    });
+    let gated = false;
+    const a = await start({
+      // The first call's check waits for the test; the second's would pass at once.
+      authorize: (request) => {
+        if (request.kind !== 'call' || request.action !== 'add') return true;
+        gated = true;
+        return gate;
+      },
+    });
+    const socket = await rawSocket(a.url);
+    socket.send({ type: 'call', id: 'ordered:1', topic: 'todos', action: 'add', args: ['x'] });
+    socket.send({ type: 'call', id: 'ordered:2', topic: 'todos', action: 'toggle', args: [1] });
+    await until(() => gated, 'the first check');
+    release();
+    await until(
+      () => socket.received.filter((m) => m.type === 'result').length === 2,
+      'both results',
+    );
+    const results = socket.received.filter((m) => m.type === 'result');
+    // Both ran, in order: the second did not pass the first and make it look old.
+    expect(results.map((m) => [m.id, m.error])).toEqual([
+      ['ordered:1', undefined],
+      ['ordered:2', undefined],
+    ]);
+    socket.close();
+  });
+
   it('expires a call record once idle for its TTL; a call re-sent after that runs again', async () => {
     const lasting = await start();
     const brief = await start({ callRecordTtlMs: 200 });

@@ -87,6 +87,8 @@ it('shared apps on two instances share a store; a page whose instance dies moves
     .items.map((item) => item.text);
   expect(texts.filter((text) => text === 'after the loss')).toHaveLength(1);
   await expect(spawn(a.store(todos), 'add', [''])).rejects.toMatchObject({ code: 'remote' });
+  // An action that returns nothing resolves with undefined, though JSON has no undefined.
+  await expect(spawn(a.store(todos), 'toggle', [id])).resolves.toBeUndefined();
 });
 
 it('a page that reconnects gets what it missed as deltas while the stream has them, else a snapshot', async () => {

@@ -49,6 +49,7 @@ export type {
   EmitResultMessage,
   HelloMessage,
   SharedMessage,
+  SubscribedMessage,
   SubscribeMessage,
   UnsubscribeMessage,
   WelcomeMessage,

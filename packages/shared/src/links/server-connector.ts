@@ -20,11 +20,22 @@ export function createServerConnector(options: ServerConnectorOptions): ClientCo
   return {
     connect(onLost) {
       const url = urls[next++ % urls.length]!;
-      return createWebSocketTransport({
+      const transport = createWebSocketTransport({
         url,
         ...(options.WebSocket && { WebSocket: options.WebSocket }),
         onClose: onLost,
       });
+      return {
+        ...transport,
+        subscribe: (listener) => transport.subscribe((message) => listener(withValue(message))),
+      };
     },
   };
+}
+
+/** JSON drops an `undefined` value: a result without value or error returned `undefined`. */
+function withValue(message: unknown): unknown {
+  const raw = message as { type?: unknown } | null;
+  if (typeof raw !== 'object' || raw === null || raw.type !== 'result') return message;
+  return 'value' in raw || 'error' in raw ? message : { ...raw, value: undefined };
 }
