@@ -12,7 +12,7 @@ export default defineConfig({
         resolve: {
           alias: [
             {
-              find: /^@statesync\/([a-z-]+)\/(testing|devtools|server)$/,
+              find: /^@statesync\/([a-z-]+)\/(base|testing|devtools|server)$/,
               replacement: fromRoot('./packages/$1/src/$2.ts'),
             },
             // Every other package by its name: @statesync/<name> → packages/<name>/src.

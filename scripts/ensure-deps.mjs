@@ -97,29 +97,33 @@ function ensureDebianPackage(binary, pkg, what) {
 }
 
 /**
- * bench/peers/: reactant-share and coaction with their own peers (React 17, broadcast-channel 5),
- * which clash with the workspace's React 19 and broadcast-channel 7, hence a package of its own
- * that the root install never sees. Installed from its lockfile only, without install scripts,
- * when its node_modules is missing or older than the lockfile. Only `npm run bench` asks for it.
+ * A package outside the workspaces, with a lockfile of its own, that the root install never sees:
+ * installed from that lockfile only, without install scripts, when its node_modules is missing or
+ * older than the lockfile.
  */
-function ensureBenchPeers() {
-  const dir = join(root, 'bench', 'peers');
-  const lockedAt = mtimeMs(join(dir, 'package-lock.json'));
-  if (lockedAt === undefined) fail('bench/peers/package-lock.json is missing');
-  const modules = join(dir, 'node_modules');
+function ensureApart(dir, what) {
+  const lockedAt = mtimeMs(join(root, dir, 'package-lock.json'));
+  if (lockedAt === undefined) fail(`${dir}/package-lock.json is missing`);
+  const modules = join(root, dir, 'node_modules');
   const installedAt = mtimeMs(join(modules, '.package-lock.json')) ?? mtimeMs(modules);
   if (installedAt !== undefined && installedAt >= lockedAt) return;
   const reason =
     installedAt === undefined
-      ? 'bench/peers/node_modules is missing'
-      : 'bench/peers/package-lock.json is newer';
-  log(`${reason}: installing the bench's peer libraries`);
-  const args = ['ci', '--prefix', 'bench/peers', '--ignore-scripts', '--no-audit', '--no-fund'];
-  if (!run(npm, args)) fail('npm ci --prefix bench/peers failed');
+      ? `${dir}/node_modules is missing`
+      : `${dir}/package-lock.json is newer`;
+  log(`${reason}: installing ${what}`);
+  const args = ['ci', '--prefix', dir, '--ignore-scripts', '--no-audit', '--no-fund'];
+  if (!run(npm, args)) fail(`npm ci --prefix ${dir} failed`);
 }
 
 ensureNodeModules();
-if (wantBenchPeers) ensureBenchPeers();
+// bench/peers/: reactant-share and coaction with their own peers (React 17, broadcast-channel 5),
+// which clash with the workspace's React 19 and broadcast-channel 7. Only `npm run bench` asks.
+if (wantBenchPeers) ensureApart('bench/peers', "the bench's peer libraries");
+// e2e/devtools-server/: Redux DevTools' remote server, which e2e/remote-devtools.test.ts starts.
+// Without install scripts: electron's would fetch the desktop app and sqlite3's a native binary,
+// neither of which the server's live monitoring needs.
+if (wantBrowser) ensureApart('e2e/devtools-server', "Redux DevTools' remote server");
 if (wantBrowser) ensureDebianPackage(CHROMIUM, 'chromium', 'Chromium');
 // The server tests start a real Redis of their own (packages/server/test/redis-server.ts).
 if (wantBrowser) ensureDebianPackage(REDIS_SERVER, 'redis-server', 'Redis');

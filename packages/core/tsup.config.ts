@@ -13,7 +13,8 @@ export default defineConfig([
     format: ['esm'],
     entry: ['src/**/*.ts'],
     bundle: false,
-    dts: { entry: entries },
+    // `base` is for ESM bundlers; in CommonJS, `@statesync/core/base` is the whole core.
+    dts: { entry: [...entries, 'src/base.ts'] },
     clean: false,
   },
 ]);

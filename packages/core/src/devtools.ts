@@ -17,3 +17,4 @@ export {
   type DevtoolsMessage,
   extensionConnect,
 } from './devtools/devtools-connection.js';
+export { type RemoteDevtoolsOptions, remoteDevtools } from './devtools/remote-devtools.js';

@@ -1,15 +1,23 @@
 import type { ApplyQueue, SnapshotOutcome } from './apply-queue.js';
 import type { EngineContext } from './engine-context.js';
-import { StateSyncError, type StateSyncErrorCode, toStateSyncError } from './errors.js';
+import {
+  isStateSyncError,
+  StateSyncError,
+  type StateSyncErrorCode,
+  toStateSyncError,
+} from './errors.js';
 import { fetchRevision, fetchSnapshot } from './fetch-snapshot.js';
 import { createRefreshWaiters } from './refresh-waiters.js';
 import { compareRevisions } from './revision.js';
 import type { Mark } from './revision-gate.js';
 import { createThrottle } from './throttle.js';
+import { timerSlot } from './timers.js';
 import type { Epoch, Revision, SyncErrorContext } from './types.js';
 
 /** Confirming pulls per fetch loop; see `confirms`. */
 const MAX_CONFIRMING_PULLS = 8;
+/** Least wait before the pull that re-checks dropped announcements: a lagging replica's time. */
+const RECHECK_MS = 1000;
 
 export interface FetchLoop {
   /** A fetch caused by an event: throttled, and only while running. */
@@ -55,6 +63,8 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
    */
   let confirms = 0;
   let abortFetch: ((reason: StateSyncError) => void) | undefined;
+  /** The pull that re-checks announcements dropped as unserved. */
+  const recheck = timerSlot(timers);
   let wakeSleeper: (() => void) | undefined;
 
   const callOptions = {
@@ -104,7 +114,6 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
 
   /** True while the provider answers older revisions than local state holds (a lagging replica). */
   let lagging = false;
-  /** Reports the first of a run of answers older than local state; the newer copy is kept. */
   /**
    * A provider that answers older than what was held when it was asked goes back: reported once
    * per episode. Held state that moved on during the pull (a sibling tab's copy, a delta) only
@@ -182,6 +191,8 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
         const fetchNumber = ++fetchesStarted;
         status.syncing();
         let error: StateSyncError | undefined;
+        /** An attempt of this fetch was answered below what was announced. */
+        let answeredStale = false;
         if (!(probe && (await isCurrent()))) {
           for (let attempt = 1; ; attempt++) {
             if (isStopped()) return;
@@ -201,15 +212,18 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
               stage = 'snapshot';
               // Nothing new was announced during the fetch, yet an announcement is still unmet:
               // the provider answered older data than promised. Retry (backoff) rather than give up.
-              if (gate.wantCount() === changesBefore && !again && gate.pending()) {
+              if (gate.wantCount() === changesBefore && !again && gate.owed()) {
                 throw new StateSyncError(
                   'stale_snapshot',
                   `snapshot ${snapshot.revision} is older than what was announced`,
                 );
               }
+              // The authority answered its live state: hints of epochs this client left are done.
+              gate.dropUnmet('left');
               break;
             } catch (thrown) {
               if (isStopped()) return;
+              if (isStateSyncError(thrown, 'stale_snapshot')) answeredStale = true;
               const next = attemptFailed(thrown, attempt, stage, snapshotRevision);
               if (typeof next !== 'number') {
                 error = next;
@@ -221,13 +235,18 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
         }
         probe = false;
         if (isStopped()) return;
-        if (error?.code === 'stale_snapshot') {
-          // Retries are spent: the authority does not serve what those events named (another
-          // epoch, or a forged revision of this one). Waiting for it would fail every later fetch.
-          gate.dropUnmet();
+        if (error && answeredStale) {
+          // Retries are spent, and the authority answered without what those events named
+          // (another epoch, or a forged revision of this one), even if a later attempt failed
+          // otherwise. Waiting for it would fail every later fetch.
+          // But a lagging provider looks the same, and its announcement may be the last one for
+          // a while: one slow pull later, owing nothing, catches up if it was genuine.
+          gate.dropUnmet('all');
+          recheck.set(() => fetchNow(), Math.max(retry.delayAfter(retry.maxAttempts), RECHECK_MS));
         }
-        // A refresh() still below the revision it was promised pulls again, throttle or not.
-        const refreshOwed = !error && waiters.owed(fetchNumber);
+        // A refresh() still below the revision it was promised pulls again, throttle or not;
+        // unless the gate no longer owes one (dropped as unserved): then it cannot be served.
+        const refreshOwed = !error && gate.owed() && waiters.owed(fetchNumber);
         more = refreshOwed || (again && (error !== undefined || refreshWanted || gate.pending()));
         waiters.settle(fetchNumber, error, !more);
         status.settled(error);
@@ -272,6 +291,7 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
     settled: () => inFlight,
     stop(reason) {
       throttle.cancel();
+      recheck.clear();
       abortFetch?.(reason);
       wakeSleeper?.();
       waiters.rejectAll(reason);

@@ -21,6 +21,12 @@ export interface RevisionGate {
   want(revision: Revision, epoch: Epoch | undefined): void;
   /** True while an announcement has not been reached. */
   pending(): boolean;
+  /**
+   * True while an announcement the authority owes has not been reached: one of the held epoch,
+   * of no epoch, or of an epoch never held. One of an epoch this client left is only a hint
+   * (most likely a late event), checked by a pull but never waited for.
+   */
+  owed(): boolean;
   /** Counts announcements that raised a target: two equal readings mean none came in between. */
   wantCount(): number;
   /** The newest announcement for local state's epoch, else the newest without an epoch. */
@@ -28,10 +34,11 @@ export interface RevisionGate {
   /** Is (revision, epoch) older than what local state holds, in the same epoch? */
   isBehind(revision: Revision, epoch: Epoch | undefined): boolean;
   /**
-   * Forgets every announcement local state has not reached, of any epoch: what the authority
-   * would not serve. The next event announces a real one again.
+   * Forgets the announcements local state has not reached: `'all'`, of any epoch (what the
+   * authority would not serve; the next event announces a real one again), or `'left'`, only
+   * those of epochs this client left (hints a pull has checked).
    */
-  dropUnmet(): void;
+  dropUnmet(which: 'all' | 'left'): void;
   /** The announcements not yet reached plus local state: what `served` checks later. */
   marks(): Mark[];
   /** Has local state reached every mark? A mark of another epoch than local state's is void. */
@@ -77,6 +84,10 @@ export function createRevisionGate(initial: Mark | undefined): RevisionGate {
     return compareRevisions(local.revision, revision) >= 0;
   };
 
+  /** An epoch local state held before and holds no longer. */
+  const left = (epoch: Epoch | undefined) =>
+    epoch !== undefined && epoch !== local?.epoch && highWater.has(epoch);
+
   return {
     local: () => local,
 
@@ -113,6 +124,13 @@ export function createRevisionGate(initial: Mark | undefined): RevisionGate {
       return false;
     },
 
+    owed() {
+      for (const [epoch, revision] of targets) {
+        if (revision !== undefined && !reached(revision, epoch) && !left(epoch)) return true;
+      }
+      return false;
+    },
+
     wantCount: () => targetsChanged,
 
     announced: () => targets.get(local?.epoch) ?? targets.get(undefined),
@@ -122,8 +140,9 @@ export function createRevisionGate(initial: Mark | undefined): RevisionGate {
       (epoch === undefined || epoch === local.epoch) &&
       compareRevisions(revision, local.revision) < 0,
 
-    dropUnmet() {
+    dropUnmet(which) {
       for (const [epoch, revision] of targets) {
+        if (which === 'left' && !left(epoch)) continue;
         if (epoch !== local?.epoch) targets.delete(epoch);
         else if (revision !== undefined && !reached(revision, epoch)) targets.set(epoch, undefined);
       }

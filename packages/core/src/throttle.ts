@@ -1,4 +1,5 @@
 import { StateSyncError } from './errors.js';
+import { type TimerSlot, timerSlot } from './timers.js';
 import type { ThrottlingOptions, Timers } from './types.js';
 
 export interface Throttle {
@@ -68,30 +69,6 @@ export function createThrottle(
         trailing,
       })
     : windowed(run, slot, { throttleMs, leading, trailing });
-}
-
-/** Holds at most one timer. */
-interface TimerSlot {
-  set(callback: () => void, delayMs: number): void;
-  clear(): void;
-  now(): number;
-}
-
-function timerSlot(timers: Timers): TimerSlot {
-  // Wrapped so any handle value (even 0 or undefined) counts as "set".
-  let timer: { handle: unknown } | undefined;
-  const clear = () => {
-    if (timer !== undefined) timers.clearTimeout(timer.handle);
-    timer = undefined;
-  };
-  return {
-    set(callback, delayMs) {
-      clear();
-      timer = { handle: timers.setTimeout(callback, delayMs) };
-    },
-    clear,
-    now: () => timers.now(),
-  };
 }
 
 function debounced(

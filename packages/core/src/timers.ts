@@ -10,3 +10,27 @@ export const defaultTimers: Timers = {
     globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]),
   now: () => Date.now(),
 };
+
+/** Holds at most one timer. */
+export interface TimerSlot {
+  set(callback: () => void, delayMs: number): void;
+  clear(): void;
+  now(): number;
+}
+
+export function timerSlot(timers: Timers): TimerSlot {
+  // Wrapped so any handle value (even 0 or undefined) counts as "set".
+  let timer: { handle: unknown } | undefined;
+  const clear = () => {
+    if (timer !== undefined) timers.clearTimeout(timer.handle);
+    timer = undefined;
+  };
+  return {
+    set(callback, delayMs) {
+      clear();
+      timer = { handle: timers.setTimeout(callback, delayMs) };
+    },
+    clear,
+    now: () => timers.now(),
+  };
+}

@@ -53,8 +53,15 @@ export interface WebSocketConnection {
   /**
    * Runs `action` on the server once. Unanswered calls are sent again with the same id after a
    * reconnect, and the server answers a known id from its record instead of running it again.
+   * `id` sends it under an id of the caller's (`<series><n>`, e.g. a relayed window's call, or
+   * one sent again on purpose); by default the next `<series>:<n>`.
    */
-  call(topic: Topic, action: string, args?: readonly unknown[]): Promise<CallOutcome>;
+  call(
+    topic: Topic,
+    action: string,
+    args?: readonly unknown[],
+    options?: { id?: string },
+  ): Promise<CallOutcome>;
   readonly status: Subscribable<ConnectionStatus>;
   /** Closes the socket for good; calls in flight reject with `stopped`. Idempotent. */
   close(): void;
@@ -88,6 +95,8 @@ export function createWebSocketConnection(
   const topics = new Map<Topic, Set<(message: unknown) => void>>();
   const seen = new Map<Topic, { revision: Revision; epoch: Epoch | undefined }>();
   const calls = new Map<string, PendingCall>();
+  /** Pulls sent and not answered yet: a lost socket lost them, so they go again. */
+  const pulls = new Map<string, unknown>();
   /** Sends made while no socket exists (during a back-off): pulls, mostly. */
   const outbox: unknown[] = [];
   const status = createObservable<ConnectionStatus>({
@@ -107,6 +116,8 @@ export function createWebSocketConnection(
     status.set({ ...status.getState(), ...change });
 
   const sendNow = (message: unknown) => {
+    const { type, id } = message as { type?: unknown; id?: unknown };
+    if (type === 'pull' && typeof id === 'string' && pulls.size < 1000) pulls.set(id, message);
     if (!link) {
       if (outbox.length < 1000) outbox.push(message);
       return;
@@ -154,6 +165,7 @@ export function createWebSocketConnection(
     if (message.type === 'invalidate' || message.type === 'snapshot') {
       note(message.topic, message.revision, message.epoch);
     }
+    if (message.type === 'snapshot' || message.type === 'pull-error') pulls.delete(message.id);
     for (const listener of [...(topics.get(message.topic) ?? [])]) listener(message);
   };
 
@@ -188,7 +200,9 @@ export function createWebSocketConnection(
     mine.subscribe(receive);
     // Queued by the transport until the socket opens, in this order.
     for (const topic of topics.keys()) sendNow(subscribeMessage(topic));
-    for (const message of outbox.splice(0)) sendNow(message);
+    const queued = new Set(outbox.splice(0));
+    for (const pull of pulls.values()) queued.add(pull);
+    for (const message of queued) sendNow(message);
     for (const call of calls.values()) sendNow(call.message);
   };
 
@@ -238,9 +252,11 @@ export function createWebSocketConnection(
         },
       };
     },
-    call(topic, action, args = []) {
+    call(topic, action, args = [], { id = `${series}:${++seq}` } = {}) {
       if (closed) return Promise.reject(new StateSyncError('stopped', 'the connection is closed'));
-      const id = `${series}:${++seq}`;
+      if (calls.has(id)) {
+        return Promise.reject(new StateSyncError('invalid_option', `call ${id} is in flight`));
+      }
       const message = {
         v: PROTOCOL_VERSION,
         type: 'call',

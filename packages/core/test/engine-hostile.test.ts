@@ -1,8 +1,14 @@
 // What a hostile peer or a lagging authority sends must not corrupt or stall a copy.
 import { describe, expect, it } from 'vitest';
-import { createRevisionSync, type SnapshotEnvelope } from '../src/index.js';
+import { createRevisionSync, type RevisionStamp, type SnapshotEnvelope } from '../src/index.js';
 import { createVirtualClock } from '../src/virtual-clock.js';
-import { errorCollector, instantProvider, manualSubscriber, recordingApplier } from './fixtures.js';
+import {
+  errorCollector,
+  instantProvider,
+  manualProvider,
+  manualSubscriber,
+  recordingApplier,
+} from './fixtures.js';
 
 type Data = { value: number };
 const snap = (revision: string, epoch?: string): SnapshotEnvelope<Data> =>
@@ -96,6 +102,100 @@ describe('an authority that answers older revisions than held (a lagging replica
     await again;
     expect(errors.codes()).toEqual(['snapshot:stale_snapshot', 'snapshot:stale_snapshot']);
     expect(record.applied.map((s) => s.revision)).toEqual(['10']);
+    await handle.stop();
+  });
+});
+
+// The lag rule: an answer counts against what was held when the pull was asked. Held state that
+// moved on while the pull was out (a delta, a sibling tab's copy) only raced the answer.
+describe('a pull overtaken while it was out', () => {
+  async function racing() {
+    const clock = createVirtualClock();
+    const subscriber = manualSubscriber();
+    const provider = manualProvider<Data>();
+    const record = recordingApplier<Data>({ patches: true });
+    const errors = errorCollector();
+    let sibling: ((stamp: RevisionStamp) => void) | undefined;
+    const handle = createRevisionSync<Data>({
+      topic: 'settings',
+      subscriber,
+      provider,
+      applier: {
+        ...record.applier,
+        watchRevision(listener) {
+          sibling = listener;
+          return () => {
+            sibling = undefined;
+          };
+        },
+      },
+      onError: errors.onError,
+      timers: clock,
+      throttling: {},
+      resyncOnResume: false,
+    });
+    const starting = handle.start();
+    await clock.flush();
+    provider.last.resolve(snap('5'));
+    await starting;
+    // A pull goes out while 5 is held, and the authority answers 5, current when it was asked.
+    const refreshing = handle.refresh();
+    await clock.flush();
+    const answer = provider.last;
+    return {
+      clock,
+      subscriber,
+      record,
+      errors,
+      handle,
+      refreshing,
+      answer,
+      sibling: () => sibling,
+    };
+  }
+
+  it('by a delta is no lag: nothing reported, the newer copy kept', async () => {
+    const { clock, subscriber, record, errors, handle, refreshing, answer } = await racing();
+    subscriber.emit({
+      topic: 'settings',
+      revision: '6',
+      delta: { base: '5', ops: [{ op: 'replace', path: ['value'], value: 6 }] },
+    });
+    expect(record.patched.map((p) => p.revision)).toEqual(['6']);
+    answer.resolve(snap('5'));
+    await clock.runAll();
+    await refreshing;
+    expect(errors.codes()).toEqual([]);
+    expect(handle.getLocalRevision()).toBe('6');
+    expect(record.revisions()).toEqual(['5']);
+    await handle.stop();
+  });
+
+  it("by a sibling's copy is no lag: nothing reported, the newer copy kept", async () => {
+    const { clock, errors, handle, refreshing, answer, sibling } = await racing();
+    sibling()?.({ revision: '7' });
+    expect(handle.getLocalRevision()).toBe('7');
+    answer.resolve(snap('5'));
+    await clock.runAll();
+    await refreshing;
+    expect(errors.codes()).toEqual([]);
+    expect(handle.getLocalRevision()).toBe('7');
+    await handle.stop();
+  });
+
+  it('but an answer older than what was held when asked is a lag, reported once', async () => {
+    const { clock, subscriber, errors, handle, refreshing, answer } = await racing();
+    subscriber.emit({
+      topic: 'settings',
+      revision: '6',
+      delta: { base: '5', ops: [{ op: 'replace', path: ['value'], value: 6 }] },
+    });
+    answer.resolve(snap('4'));
+    await clock.runAll();
+    await refreshing;
+    expect(errors.codes()).toEqual(['snapshot:stale_snapshot']);
+    expect(errors.errors[0]?.snapshotRevision).toBe('4');
+    expect(handle.getLocalRevision()).toBe('6');
     await handle.stop();
   });
 });

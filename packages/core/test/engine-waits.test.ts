@@ -149,6 +149,54 @@ describe('waits on user code', () => {
     await handle.stop();
   });
 
+  it('only an applier that returns a promise gets the applyTimeoutMs deadline', async () => {
+    const APPLY_LIMIT = 4321;
+    for (const kind of ['sync', 'promise'] as const) {
+      const clock = createVirtualClock();
+      const subscriber = manualSubscriber();
+      const provider = instantProvider(snap('1'));
+      let deadlines = 0;
+      const applied: string[] = [];
+      const handle = createRevisionSync<Data>({
+        topic: 'settings',
+        subscriber,
+        provider,
+        applier: {
+          apply(snapshot) {
+            applied.push(snapshot.revision);
+            return kind === 'promise' ? Promise.resolve() : undefined;
+          },
+          applyPatch() {
+            return kind === 'promise' ? Promise.resolve() : undefined;
+          },
+        },
+        timers: {
+          ...clock,
+          setTimeout(callback, ms) {
+            if (ms === APPLY_LIMIT) deadlines++;
+            return clock.setTimeout(callback, ms);
+          },
+        },
+        throttling: {},
+        resyncOnResume: false,
+        applyTimeoutMs: APPLY_LIMIT,
+      });
+      const starting = handle.start();
+      await clock.runAll();
+      await starting;
+      provider.set(snap('2'));
+      subscriber.emit({ topic: 'settings', revision: '2' });
+      await clock.runAll();
+      subscriber.emit({ topic: 'settings', revision: '3', delta: { base: '2', ops: [] } });
+      await clock.runAll();
+      expect(applied, kind).toEqual(['1', '2']);
+      expect(handle.getLocalRevision(), kind).toBe('3');
+      // A synchronous apply has finished when it returns: no timer for it. Each promise gets one.
+      expect(deadlines, kind).toBe(kind === 'sync' ? 0 : 3);
+      await handle.stop();
+    }
+  });
+
   it('refuses an applyTimeoutMs platform timers cannot hold', () => {
     for (const applyTimeoutMs of [0, -1, 2 ** 31]) {
       expect(() =>

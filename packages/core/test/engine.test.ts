@@ -511,8 +511,68 @@ describe('epochs', () => {
       ['stale_snapshot', false],
     ]);
     subscriber.emit(event('5', { epoch: 'A' }));
-    await clock.runAll();
+    await clock.flush();
     expect(provider.calls).toHaveLength(3);
+    // One slow pull later re-checks, owing nothing: a lagging provider's genuine announcement
+    // would be caught up by it. It answers what is held, and nothing more is fetched or reported.
+    await clock.advance(900);
+    expect(provider.calls).toHaveLength(3);
+    await clock.advance(100);
+    expect(provider.calls).toHaveLength(4);
+    provider.last.resolve(snap('5', 5, 'A'));
+    await clock.runAll();
+    expect(provider.calls).toHaveLength(4);
+    expect(errors.errors).toHaveLength(2);
+  });
+
+  it('a refresh() waiting for an announcement the engine dropped rejects instead of pulling for ever', async () => {
+    const { subscriber, provider, clock, handle } = await started(snap('2', 2, 'e1'));
+    subscriber.emit(event('18446744073709551615', { epoch: 'e1' }));
+    await clock.flush();
+    const refreshed = handle.refresh().then(
+      () => 'resolved',
+      (error: unknown) => (isStateSyncError(error) ? error.code : String(error)),
+    );
+    // An old epoch answers, so e1 becomes an epoch left and its forged target a dropped hint...
+    provider.last.resolve(snap('0', 0, 'e0'));
+    await clock.flush();
+    // ...and the confirming pulls bring the live e1 back, where the forged target is no more.
+    provider.last.resolve(snap('2', 2, 'e1'));
+    await clock.flush();
+    provider.last.resolve(snap('2', 2, 'e1'));
+    await clock.flush();
+    const calls = provider.calls.length;
+    await clock.runAll();
+    expect(provider.calls).toHaveLength(calls);
+    expect(await refreshed).toBe('stale_snapshot');
+    expect(handle.getLocalRevision()).toBe('2');
+    expect(handle.status.getState().epoch).toBe('e1');
+  });
+
+  it('re-checks once after dropping an announcement a lagging provider did not serve', async () => {
+    const { subscriber, provider, clock, errors, handle } = await started(snap('5', 5, 'A'), {
+      retry: { maxAttempts: 2, initialDelayMs: 10, jitter: 0 },
+    });
+    // The genuine last change of a burst, while the provider still answers the older copy.
+    subscriber.emit(event('6', { epoch: 'A' }));
+    for (let i = 0; i < 2; i++) {
+      await clock.flush();
+      provider.last.resolve(snap('5', 5, 'A'));
+      await clock.advance(10);
+    }
+    expect(errors.errors.map((e) => [e.error.code, e.willRetry])).toEqual([
+      ['stale_snapshot', true],
+      ['stale_snapshot', false],
+    ]);
+    expect(handle.status.getState().state).toBe('error');
+    // No more traffic; the replica has caught up by the time the re-check pulls.
+    await clock.advance(1000);
+    expect(provider.calls).toHaveLength(4);
+    provider.last.resolve(snap('6', 6, 'A'));
+    await clock.runAll();
+    expect(handle.getLocalRevision()).toBe('6');
+    expect(handle.status.getState().state).toBe('synced');
+    expect(provider.calls).toHaveLength(4);
   });
 });
 

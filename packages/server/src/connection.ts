@@ -85,6 +85,8 @@ export function serveConnection(
           type: 'welcome',
           app: app?.name ?? String(message.app),
           version,
+          // A subscribe that names a revision is answered with what came after it.
+          resume: true,
           ...(error && { error: serializeError(error) }),
         });
         return;
@@ -97,10 +99,14 @@ export function serveConnection(
           revision: typeof message.revision === 'string' ? message.revision : undefined,
           epoch: typeof message.epoch === 'string' ? message.epoch : undefined,
         };
+        const followed = follow(fanOut, store, topic, from, (item) => sendJson(item.json), logger);
         following.set(
           topic,
-          follow(fanOut, store, topic, from, (item) => sendJson(item.json), logger),
+          followed.then((result) => result.off),
         );
+        // After what was missed: a shared app's engine waits for this to know it is current.
+        const { at } = await followed;
+        if (at) send({ v: PROTOCOL_VERSION, type: 'subscribed', topic, ...at });
         return;
       }
       case 'unsubscribe':
@@ -152,8 +158,9 @@ export function serveConnection(
             v: PROTOCOL_VERSION,
             type: 'result',
             id,
+            // Nothing was applied: no revision, and no epoch to name.
             revision: '0',
-            epoch: '',
+            epoch: 'none',
             error: serializeError(error),
           });
         }

@@ -10,6 +10,13 @@ export interface ResumePoint {
 
 const REVISION = /^(0|[1-9]\d{0,19})$/;
 
+/** How a follow ended its start: how to stop, and where the topic stood once it resumed. */
+export interface Followed {
+  off: () => void;
+  /** Set when the client said where it stands and Redis answered: all up to it was sent. */
+  at?: { revision: string; epoch: string };
+}
+
 /**
  * Sends a client every change of `topic` from now on and, when it says where it stands, what it
  * missed: the stream's entries after its revision when Redis still holds them all, else an
@@ -23,8 +30,9 @@ export async function follow(
   from: ResumePoint,
   send: (announcement: Announcement) => void,
   logger: Logger,
-): Promise<() => void> {
+): Promise<Followed> {
   let last: bigint | undefined;
+  let at: Followed['at'];
   let ready = false;
   const waiting: Announcement[] = [];
   const deliver = (item: Announcement) => {
@@ -44,8 +52,10 @@ export async function follow(
       last = BigInt(from.revision);
       if (entries) {
         for (const entry of entries) deliver(announce(entryMessage(topic, entry)));
+        at = { revision: String(last), epoch: current.epoch };
       } else {
         last = undefined;
+        at = { revision: current.revision, epoch: current.epoch };
         deliver(
           announce({
             v: PROTOCOL_VERSION,
@@ -63,5 +73,5 @@ export async function follow(
   }
   ready = true;
   for (const item of waiting.splice(0)) deliver(item);
-  return off;
+  return at ? { off, at } : { off };
 }

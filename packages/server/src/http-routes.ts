@@ -73,7 +73,7 @@ export async function handleHttp(
     streams.delete(response);
     stop?.();
   });
-  const off = await follow(
+  const { off } = await follow(
     context.fanOut,
     context.store,
     topic,

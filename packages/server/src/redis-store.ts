@@ -33,47 +33,50 @@ export type CommitOutcome =
 
 export const keysOf = (topic: string) => ({
   state: `statesync:{${topic}}:state`,
-  calls: `statesync:{${topic}}:calls`,
   stream: `statesync:{${topic}}:stream`,
+  /** One caller's record for this topic: its last sequence number and its recent answers. */
+  calls: (client: string) => `statesync:{${topic}}:calls:${client}`,
 });
 
 /**
  * One atomic step (Redis runs a script without interleaving): a call whose sequence number is
  * not above its client's last is a duplicate and answered from its record; otherwise, unless the
  * revision moved since the action ran (a conflict), the state, revision, the client's last id,
- * the call's answer and the stream entry are written together.
- * KEYS: state, calls, stream. ARGV: 1 expected revision, 2 client, 3 seq (0: no record),
- * 4 mode (change | same | error), 5 data JSON, 6 answer JSON, 7 origin, 8 ops JSON,
- * 9 fresh epoch, 10 stream length, 11 answers kept per client.
+ * the call's answer and the stream entry are written together. Each client's record is a key of
+ * its own that expires once it has been idle (no call, no re-send) for the record TTL.
+ * KEYS: state, the client's record, stream. ARGV: 1 expected revision, 2 seq (0: no record),
+ * 3 mode (change | same | error), 4 data JSON, 5 answer JSON, 6 origin, 7 ops JSON,
+ * 8 fresh epoch, 9 stream length, 10 answers kept per client, 11 record TTL in ms.
  */
 const COMMIT = `
-local seq = tonumber(ARGV[3])
+local seq = tonumber(ARGV[2])
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
-if not epoch then epoch = ARGV[9]; redis.call('HSET', KEYS[1], 'epoch', epoch) end
+if not epoch then epoch = ARGV[8]; redis.call('HSET', KEYS[1], 'epoch', epoch) end
 local rev = redis.call('HGET', KEYS[1], 'revision') or '0'
 if seq > 0 then
-  local last = tonumber(redis.call('HGET', KEYS[2], 'l:' .. ARGV[2]) or '0')
+  local last = tonumber(redis.call('HGET', KEYS[2], 'last') or '0')
   if seq <= last then
-    return {'duplicate', redis.call('HGET', KEYS[2], 'r:' .. ARGV[2] .. '#' .. ARGV[3]) or '', epoch, rev}
+    redis.call('PEXPIRE', KEYS[2], ARGV[11])
+    return {'duplicate', redis.call('HGET', KEYS[2], 'r:' .. ARGV[2]) or '', epoch, rev}
   end
 end
-if ARGV[4] ~= 'error' and rev ~= ARGV[1] then return {'conflict'} end
+if ARGV[3] ~= 'error' and rev ~= ARGV[1] then return {'conflict'} end
 local revision = rev
-if ARGV[4] == 'change' then
+if ARGV[3] == 'change' then
   revision = string.format('%.0f', tonumber(rev) + 1)
-  redis.call('HSET', KEYS[1], 'data', ARGV[5], 'revision', revision)
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[10], revision .. '-0',
-    'revision', revision, 'epoch', epoch, 'origin', ARGV[7], 'ops', ARGV[8])
+  redis.call('HSET', KEYS[1], 'data', ARGV[4], 'revision', revision)
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], revision .. '-0',
+    'revision', revision, 'epoch', epoch, 'origin', ARGV[6], 'ops', ARGV[7])
 end
 if seq > 0 then
-  local keepKey = 'k:' .. ARGV[2]
-  local keep = cjson.decode(redis.call('HGET', KEYS[2], keepKey) or '[]')
+  local keep = cjson.decode(redis.call('HGET', KEYS[2], 'keep') or '[]')
   table.insert(keep, seq)
-  if #keep > tonumber(ARGV[11]) then
-    redis.call('HDEL', KEYS[2], 'r:' .. ARGV[2] .. '#' .. string.format('%.0f', table.remove(keep, 1)))
+  if #keep > tonumber(ARGV[10]) then
+    redis.call('HDEL', KEYS[2], 'r:' .. string.format('%.0f', table.remove(keep, 1)))
   end
-  redis.call('HSET', KEYS[2], 'l:' .. ARGV[2], ARGV[3], keepKey, cjson.encode(keep),
-    'r:' .. ARGV[2] .. '#' .. ARGV[3], revision .. '\\n' .. ARGV[6])
+  redis.call('HSET', KEYS[2], 'last', ARGV[2], 'keep', cjson.encode(keep),
+    'r:' .. ARGV[2], revision .. '\\n' .. ARGV[5])
+  redis.call('PEXPIRE', KEYS[2], ARGV[11])
 end
 return {'applied', revision, epoch}
 `;
@@ -82,7 +85,14 @@ return {'applied', revision, epoch}
 export const ANSWERS_KEPT = 256;
 
 /** The canonical state of each topic in Redis, its call records and its stream. */
-export function createRedisStore(redis: RedisClient, streamLength: number) {
+export interface RedisStoreOptions {
+  /** How many entries each topic's stream keeps. */
+  streamLength: number;
+  /** How long a client's call record lives after its last call or re-send. */
+  callRecordTtlMs: number;
+}
+
+export function createRedisStore(redis: RedisClient, options: RedisStoreOptions) {
   const freshEpoch = randomId();
 
   async function read(topic: string): Promise<TopicState> {
@@ -107,10 +117,10 @@ export function createRedisStore(redis: RedisClient, streamLength: number) {
   ): Promise<CommitOutcome> {
     const k = keysOf(topic);
     const reply = (await redis.eval(COMMIT, {
-      keys: [k.state, k.calls, k.stream],
+      // Without a call, a key of the topic's slot that the script never touches.
+      keys: [k.state, k.calls(call?.client ?? ''), k.stream],
       arguments: [
         expected,
-        call?.client ?? '',
         String(call?.seq ?? 0),
         mode,
         mode === 'change' ? JSON.stringify(data) : '',
@@ -118,8 +128,9 @@ export function createRedisStore(redis: RedisClient, streamLength: number) {
         origin,
         JSON.stringify(ops),
         freshEpoch,
-        String(streamLength),
+        String(options.streamLength),
         String(ANSWERS_KEPT),
+        String(options.callRecordTtlMs),
       ],
     })) as string[];
     if (reply[0] === 'applied') {

@@ -51,7 +51,10 @@ export function createStateSyncServer(options: StateSyncServerOptions): StateSyn
   for (const client of [redis, reader]) {
     client.on('error', (error: unknown) => logger.debug('redis connection error', { error }));
   }
-  const store = createRedisStore(redis, options.streamLength ?? 10_000);
+  const store = createRedisStore(redis, {
+    streamLength: options.streamLength ?? 10_000,
+    callRecordTtlMs: options.callRecordTtlMs ?? 86_400_000,
+  });
   const runner = createTopicRunner(store, definitions, logger, options.callDeadlineMs ?? 30_000);
   const topics = new Set(definitions.keys());
   const fanOut = createFanOut(reader, store, [...topics], logger);

@@ -39,6 +39,14 @@ export interface StateSyncServerOptions {
   allowedOrigins?: readonly string[];
   /** How many entries each topic's stream keeps for clients that resume. @default 10000 */
   streamLength?: number;
+  /**
+   * How long each caller's call record (per topic: its last call number and its last 256
+   * answers) stays in Redis after its last call or re-send, so memory stays bounded as callers
+   * come and go. A call re-sent after its record expired cannot be told from a new one and runs
+   * again: keep this well above the longest time a client goes on re-sending (its call timeout
+   * and reconnects). @default 86400000 (one day)
+   */
+  callRecordTtlMs?: number;
   /** How long a call may wait for Redis (outage, conflicts) before it fails. @default 30000 */
   callDeadlineMs?: number;
   /** @default noopLogger */

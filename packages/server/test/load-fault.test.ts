@@ -12,6 +12,7 @@ import { createRandom } from '@statesync/core/testing';
 import { afterAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createStateSyncServer, type StateSyncServer } from '../src/index.js';
+import { bundleInstance, type InstanceProcess, startInstanceProcess } from './instance-process.js';
 import { freePort, startRedis } from './redis-server.js';
 import { tally } from './stores.js';
 
@@ -20,13 +21,17 @@ const INSTANCES = 3;
 const CLIENTS = 50;
 const CALLS = 5_000;
 const IN_FLIGHT = 2;
+/** After an acknowledged call, how often a client sends an earlier acknowledged one again. */
+const RESEND_RATE = 0.05;
+/** The instance that runs in a process of its own, to be killed with SIGKILL. */
+const KILLED = 1;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-it(`${INSTANCES} instances, ${CLIENTS} clients, ${CALLS} calls, one instance and Redis restarted: nothing lost or doubled`, {
+it(`${INSTANCES} instances, ${CLIENTS} clients, ${CALLS} calls, one instance SIGKILLed and Redis restarted: nothing lost or doubled`, {
   timeout: 120_000,
 }, async () => {
   console.log(`[load] seed ${SEED}`);
@@ -34,18 +39,28 @@ it(`${INSTANCES} instances, ${CLIENTS} clients, ${CALLS} calls, one instance and
   const redis = await startRedis({ durable: true });
   cleanups.push(() => redis.stop());
   const ports = await Promise.all(Array.from({ length: INSTANCES }, () => freePort()));
-  const instances: (StateSyncServer | undefined)[] = [];
-  const startInstance = async (index: number) => {
+  const bundle = await bundleInstance();
+  cleanups.push(bundle.dispose);
+  const instances: StateSyncServer[] = [];
+  let killed: InstanceProcess | undefined;
+  const startKilled = async () => {
+    killed = await startInstanceProcess(bundle.path, ports[KILLED]!, redis.url);
+  };
+  for (let index = 0; index < INSTANCES; index += 1) {
+    if (index === KILLED) {
+      await startKilled();
+      continue;
+    }
     const server = createStateSyncServer({
       redisUrl: redis.url,
       topics: [tally],
       callDeadlineMs: 60_000,
     });
     await server.listen(ports[index]);
-    instances[index] = server;
-  };
-  for (let index = 0; index < INSTANCES; index += 1) await startInstance(index);
-  cleanups.push(() => Promise.all(instances.map((server) => server?.close())).then(() => {}));
+    instances.push(server);
+  }
+  cleanups.push(() => Promise.all(instances.map((server) => server.close())).then(() => {}));
+  cleanups.push(() => killed?.kill());
   const urls = ports.map((port) => `ws://127.0.0.1:${port}`);
 
   // Each client starts on its own instance and moves to the next one when it loses it.
@@ -87,23 +102,44 @@ it(`${INSTANCES} instances, ${CLIENTS} clients, ${CALLS} calls, one instance and
   }
   await Promise.all(clients.map((client) => client.engine.start()));
 
-  const acknowledged = new Map<string, { count: number; sum: number }>();
+  // Every call has an id of the test's own, so a client can send an acknowledged one again and
+  // check that the server answers it from its record (same revision and value), not runs it.
+  type Acked = { id: string; token: number; revision: string; value: unknown; again?: true };
+  const acknowledged = new Map<string, Acked[]>();
   let issued = 0;
   let done = 0;
-  const worker = async (client: (typeof clients)[number]) => {
+  let resent = 0;
+  const resendMismatches: string[] = [];
+  const worker = async (client: (typeof clients)[number], numbers: { next: number }) => {
     while (issued < CALLS) {
       issued += 1;
       const token = issued;
-      await client.conn.call('tally', 'add', [client.id, token]);
-      const mine = acknowledged.get(client.id) ?? { count: 0, sum: 0 };
-      mine.count += 1;
-      mine.sum += token;
+      const id = `${client.id}:${++numbers.next}`;
+      const outcome = await client.conn.call('tally', 'add', [client.id, token], { id });
+      const mine = acknowledged.get(client.id) ?? [];
+      mine.push({ id, token, revision: outcome.revision, value: outcome.value });
       acknowledged.set(client.id, mine);
       done += 1;
+      if (random() < RESEND_RATE) {
+        // Each at most once: two workers of one client never send the same id at once.
+        const earlier = mine[Math.max(0, mine.length - 1 - Math.floor(random() * 100))]!;
+        if (earlier.again) continue;
+        earlier.again = true;
+        const again = await client.conn.call('tally', 'add', [client.id, earlier.token], {
+          id: earlier.id,
+        });
+        resent += 1;
+        if (again.revision !== earlier.revision || again.value !== earlier.value) {
+          resendMismatches.push(`${earlier.id}: ${earlier.revision} then ${again.revision}`);
+        }
+      }
     }
   };
   const work = Promise.all(
-    clients.flatMap((client) => Array.from({ length: IN_FLIGHT }, () => worker(client))),
+    clients.flatMap((client) => {
+      const numbers = { next: 0 };
+      return Array.from({ length: IN_FLIGHT }, () => worker(client, numbers));
+    }),
   );
 
   const waitFor = async (check: () => boolean, what: string) => {
@@ -116,12 +152,12 @@ it(`${INSTANCES} instances, ${CLIENTS} clients, ${CALLS} calls, one instance and
   };
 
   await waitFor(() => done >= CALLS * 0.3, '30% of the calls');
-  console.log(`[load] killing instance 1 at ${done} calls`);
-  await instances[1]!.close();
-  instances[1] = undefined;
+  console.log(`[load] SIGKILL to instance ${KILLED} (its own process) at ${done} calls`);
+  await killed!.kill();
+  killed = undefined;
   await waitFor(() => done >= CALLS * 0.45, '45% of the calls');
-  console.log(`[load] restarting instance 1 at ${done} calls`);
-  await startInstance(1);
+  console.log(`[load] restarting instance ${KILLED} at ${done} calls`);
+  await startKilled();
   await waitFor(() => done >= CALLS * 0.6, '60% of the calls');
   console.log(`[load] killing Redis at ${done} calls`);
   await redis.kill();
@@ -155,19 +191,25 @@ it(`${INSTANCES} instances, ${CLIENTS} clients, ${CALLS} calls, one instance and
   let doubled = 0;
   let applied = 0;
   for (const client of clients) {
-    const acked = acknowledged.get(client.id) ?? { count: 0, sum: 0 };
+    const acked = acknowledged.get(client.id) ?? [];
+    const sum = acked.reduce((total, call) => total + call.token, 0);
     const count = snapshot.data.counts[client.id] ?? 0;
-    const sum = snapshot.data.sums[client.id] ?? 0;
+    const appliedSum = snapshot.data.sums[client.id] ?? 0;
     applied += count;
-    if (count < acked.count || sum < acked.sum) lost += 1;
-    if (count > acked.count || sum > acked.sum) doubled += 1;
+    if (count < acked.length || appliedSum < sum) lost += 1;
+    if (count > acked.length || appliedSum > sum) doubled += 1;
   }
   console.log(
-    `[load] acknowledged ${done}, applied ${applied}, revision ${snapshot.revision}, clients with lost calls ${lost}, with doubled calls ${doubled}`,
+    `[load] acknowledged ${done}, applied ${applied}, sent again on purpose ${resent}, revision ${snapshot.revision}, clients with lost calls ${lost}, with doubled calls ${doubled}, re-sends answered differently ${resendMismatches.length}`,
   );
+  expect(resent).toBeGreaterThan(0);
+  expect(resendMismatches).toEqual([]);
   expect(done).toBe(CALLS);
   expect(applied).toBe(CALLS);
   expect(snapshot.revision).toBe(String(CALLS));
   expect(lost).toBe(0);
   expect(doubled).toBe(0);
+  const reconnected = clients.filter((client) => client.conn.status.getState().reconnects > 0);
+  console.log(`[load] clients that reconnected ${reconnected.length}/${CLIENTS}`);
+  expect(reconnected.length).toBeGreaterThan(0);
 });

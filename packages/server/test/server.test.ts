@@ -6,6 +6,7 @@ import {
   PROTOCOL_VERSION,
   type WebSocketConstructor,
 } from '@statesync/core';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createStateSyncServer, type StateSyncServer } from '../src/index.js';
@@ -94,6 +95,40 @@ describe('@statesync/server on a real redis-server', () => {
     socket.close();
   });
 
+  it('expires a call record once idle for its TTL; a call re-sent after that runs again', async () => {
+    const lasting = await start();
+    const brief = await start({ callRecordTtlMs: 200 });
+    const redisClient = createClient({ url: redis.url });
+    await redisClient.connect();
+    const sockets = [await rawSocket(lasting.url), await rawSocket(brief.url)];
+    const results = () =>
+      sockets.flatMap((socket) => socket.received.filter((m) => m.type === 'result'));
+    const call = (socket: (typeof sockets)[number]) =>
+      socket.send({ type: 'call', id: 'expiring:1', topic: 'todos', action: 'add', args: ['tea'] });
+    call(sockets[0]!);
+    await until(() => results().length === 1, 'the first result');
+    const key = 'statesync:{todos}:calls:anonymous/expiring:';
+    expect(await redisClient.pTTL(key)).toBeGreaterThan(3_600_000);
+    // A re-send finds the record and is answered from it; it also gives the record this
+    // instance's TTL, counted from now.
+    call(sockets[1]!);
+    await until(() => results().length === 2, 'the re-sent result');
+    expect(results()[1]).toEqual(results()[0]);
+    const deadline = Date.now() + 10_000;
+    while ((await redisClient.exists(key)) === 1) {
+      if (Date.now() > deadline) throw new Error('the record never expired');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Documented: the server cannot tell it from a new call, so it runs again.
+    call(sockets[1]!);
+    await until(() => results().length === 3, 'the result after expiry');
+    expect(BigInt(results()[2]!.revision as string)).toBe(
+      BigInt(results()[0]!.revision as string) + 1n,
+    );
+    for (const socket of sockets) socket.close();
+    redisClient.destroy();
+  });
+
   it('a client of one instance sees the calls made on another, and resumes from its revision', async () => {
     const a = await start();
     const b = await start();
@@ -129,13 +164,20 @@ describe('@statesync/server on a real redis-server', () => {
     const socket = await rawSocket(b.url);
     const base = String(BigInt(outcome.revision) - 1n);
     socket.send({ type: 'subscribe', topic: 'todos', revision: base, epoch: outcome.epoch });
-    await until(() => socket.received.length > 0, 'the resumed delta');
+    // What was missed, then where the topic stands.
+    await until(() => socket.received.length > 1, 'the resumed delta');
     expect(socket.received[0]).toMatchObject({ revision: outcome.revision, delta: { base } });
+    expect(socket.received[1]).toMatchObject({ type: 'subscribed', revision: outcome.revision });
     // Another epoch (or a revision the stream lost) gets the current revision to pull.
     socket.send({ type: 'subscribe', topic: 'todos', revision: '1', epoch: 'another' });
-    await until(() => socket.received.length > 1, 'the announcement');
-    expect(socket.received[1]).toMatchObject({ revision: outcome.revision, epoch: outcome.epoch });
-    expect(socket.received[1]!.delta).toBeUndefined();
+    await until(() => socket.received.length > 3, 'the announcement');
+    expect(socket.received[2]).toMatchObject({
+      type: 'invalidate',
+      revision: outcome.revision,
+      epoch: outcome.epoch,
+    });
+    expect(socket.received[2]!.delta).toBeUndefined();
+    expect(socket.received[3]).toMatchObject({ type: 'subscribed', revision: outcome.revision });
     socket.close();
     await engine.stop();
     conn.close();

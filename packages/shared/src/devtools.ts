@@ -1,3 +1,4 @@
+export { type RemoteDevtoolsOptions, remoteDevtools } from '@statesync/core/devtools';
 export { connectDevtools, type DevtoolsOptions } from './devtools/connect-devtools.js';
 export {
   DEVTOOLS_COMMAND,

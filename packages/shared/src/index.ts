@@ -1,62 +1,14 @@
-export {
-  type BindStoreOptions,
-  type BoundStore,
-  bindStore,
-  type ExternalStore,
-} from './app/bind-store.js';
-export { createSharedApp } from './app/shared-app.js';
-export {
-  createIndexedDBStorage,
-  type IndexedDBStorageOptions,
-} from './authority/indexeddb-storage.js';
-export { spawn } from './client/spawn.js';
+export * from './app/public.js';
+export * from './authority/public.js';
+export * from './client/public.js';
 export type { LockRequester, MessageEventTarget } from './links/connect-link.js';
-export {
-  createExtensionClientTransport,
-  createExtensionConnector,
-  createExtensionServerTransport,
-  type ExtensionClientOptions,
-  type ExtensionServerOptions,
-  type ExtensionTransportOptions,
-} from './links/extension-transport.js';
+export * from './links/public.js';
 export type {
   ExtensionEventLike,
   RuntimeLike,
   RuntimePortLike,
 } from './links/runtime-port-transport.js';
-export { createServerConnector, type ServerConnectorOptions } from './links/server-connector.js';
-export {
-  createServiceWorkerConnector,
-  type ServiceWorkerConnectorOptions,
-  type ServiceWorkerContainerLike,
-  type ServiceWorkerLike,
-} from './links/service-worker-connector.js';
-export {
-  type ClientLike,
-  createServiceWorkerServerTransport,
-  type ServiceWorkerScopeLike,
-  type ServiceWorkerServerOptions,
-} from './links/service-worker-transport.js';
-export {
-  type ConnectEventTarget,
-  createSharedWorkerServerTransport,
-} from './links/shared-worker.js';
-export {
-  createWindowClientTransport,
-  createWindowServerTransport,
-  type WindowClientTransportOptions,
-  type WindowPostTarget,
-  type WindowServerTransport,
-  type WindowServerTransportOptions,
-} from './links/window-transport.js';
-export {
-  createWorkerClientTransport,
-  createWorkerServerTransport,
-  type WorkerLike,
-  type WorkerServerTransport,
-  type WorkerTransportOptions,
-} from './links/worker-transport.js';
-export { defineStore } from './store/define-store.js';
+export * from './store/public.js';
 export type {
   Action,
   ActionArgs,

@@ -1,4 +1,4 @@
-import { StateSyncError } from '@statesync/core';
+import { StateSyncError } from '@statesync/core/base';
 import { defineStore } from '../store/define-store.js';
 import type { SharedApp, SharedAppOptions, ShareOptions, StoreHandle } from '../types.js';
 import { createSharedApp } from './shared-app.js';

@@ -1,7 +1,7 @@
-import { isStateSyncError, toStateSyncError, type Unsubscribe } from '@statesync/core';
+import { isStateSyncError, toStateSyncError, type Unsubscribe } from '@statesync/core/base';
 import type { AuthorityHost } from '../authority/authority-host.js';
 import { holdConnections } from '../links/hold-connections.js';
-import type { HostLink } from '../modes/start-client.js';
+import type { HostLink } from '../modes/app-runtime.js';
 import type { Report } from '../wire/report.js';
 
 export const ignore = () => {};

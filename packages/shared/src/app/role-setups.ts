@@ -1,4 +1,4 @@
-import { toStateSyncError, type Unsubscribe } from '@statesync/core';
+import { toStateSyncError, type Unsubscribe } from '@statesync/core/base';
 import type { Disposer } from '../types.js';
 import type { Report } from '../wire/report.js';
 

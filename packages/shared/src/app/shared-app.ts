@@ -7,15 +7,16 @@ import {
   type Transport,
   tagLogger,
   type Unsubscribe,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import type { AuthorityHost } from '../authority/authority-host.js';
 import type { StoreSaver } from '../authority/storage.js';
-import { createSharedClient, type SharedClient } from '../client/client.js';
+import type { SharedClient } from '../client/client.js';
 import { type ClientView, createClientView } from '../client/client-view.js';
 import { holdConnections } from '../links/hold-connections.js';
+import type { AppRuntime } from '../modes/app-runtime.js';
 import { checkOptions } from '../modes/check-options.js';
-import { serverTransportFor } from '../modes/mode-links.js';
-import { type AppRuntime, startClientMode } from '../modes/start-client.js';
+import { serverTransportFor } from '../modes/server-links.js';
+import { startClientMode } from '../modes/start-client.js';
 import { holdTabLock, lockManager } from '../modes/tab-lock.js';
 import { findAction } from '../store/define-store.js';
 import { isDevelopment } from '../store/development.js';
@@ -68,6 +69,10 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       if (storage) saver = loaded.createStoreSaver(storage, logger, report);
       return loaded;
     }));
+
+  let clientCode: Promise<typeof import('../client/client.js')> | undefined;
+  /** The link's code (the revision engine and the wire), loaded while the page's mode starts. */
+  const loadClient = () => (clientCode ??= import('../client/client.js'));
 
   const definitions = new Map<string, AnyStoreDefinition>();
   const views = new Map<string, ClientView>();
@@ -176,6 +181,11 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
    * its first snapshot; rejects when refused or when no welcome comes.
    */
   const link = async (transport: Transport) => {
+    const { createSharedClient } = await loadClient();
+    if (disposing) {
+      transport.close();
+      throw stopped();
+    }
     const previous = client;
     const inherited = previous?.handOver() ?? [];
     if (previous) {
@@ -255,6 +265,7 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       });
   } else {
     for (const definition of options.stores) register(definition);
+    loadClient().catch(ignore);
     ready = (tabLock?.held ?? Promise.resolve()).then(() => startClientMode(runtime));
   }
   // Whoever awaits `ready` hears a failure; nobody awaiting it is no unhandled rejection.

@@ -14,16 +14,14 @@ import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, ServerChannel, ServerTransport } from '../types.js';
 import { createDirectChannel, type DirectChannel, serverChannel } from '../wire/direct-channel.js';
 import { parseServerBound, type ServerBound } from '../wire/parse-message.js';
-import type {
-  LedgerInvalidateMessage,
-  LedgerSnapshotMessage,
-  WireMessage,
-} from '../wire/protocol.js';
+import type { LedgerInvalidateMessage, WireMessage } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';
 import { toWireError } from '../wire/wire-error.js';
+import { answerPull } from './answer-pull.js';
 import { type Connection, createConnections } from './connections.js';
 import type { LockWatcher } from './departures.js';
 import { checkPatches } from './patch-check.js';
+import { createPullQueue } from './pull-queue.js';
 import { recoveredCopy } from './recovered-copy.js';
 import { type CarryCheck, jsonCarry } from './run-action.js';
 import { assertSafeArgs } from './safe-args.js';
@@ -118,6 +116,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     onDrop: (connection) => direct.forget(connection),
   });
   const { trySend } = links;
+  const pulls = createPullQueue();
 
   /** Sends what one task changed: one invalidation per store, then the results. */
   const flush = () => {
@@ -162,31 +161,6 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   });
 
   const channel = serverChannel(direct, report, logger);
-
-  const answerPull = (connection: Connection, id: string, topic: string) => {
-    const store = byTopic.get(topic);
-    try {
-      if (!store) {
-        throw new StateSyncError(
-          'snapshot_failed',
-          `store "${topic}" is not on the authority (yet)`,
-        );
-      }
-      const snapshot = store.authority.getSnapshot();
-      const reply: LedgerSnapshotMessage = {
-        v: PROTOCOL_VERSION,
-        type: 'snapshot',
-        id,
-        topic,
-        ...snapshot,
-      };
-      if (options.shareLedger) reply.calls = store.ledger.entries();
-      links.send(connection, reply);
-    } catch (error) {
-      const reply = { v: PROTOCOL_VERSION, type: 'pull-error', id, topic } as const;
-      trySend(connection, { ...reply, error: toWireError(error) });
-    }
-  };
 
   /** Runs a call of a client (`from`: its link and call id) or of the authority's own code. */
   const run = (name: string, action: string, args: readonly unknown[], from?: ClientCall) => {
@@ -247,7 +221,12 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
         connection.topics.delete(message.topic);
         return;
       case 'pull':
-        return answerPull(connection, message.id, message.topic);
+        return pulls.push(() => {
+          if (!links.all().has(connection)) return; // gone while the pull waited
+          const { id, topic } = message;
+          const shareLedger = options.shareLedger ?? false;
+          answerPull(links, connection, { id, topic, store: byTopic.get(topic), shareLedger });
+        });
       case 'call':
         return answerCall(connection, message);
       case 'emit':
@@ -257,9 +236,9 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     }
   };
 
-  const connect = (transport: Transport): Unsubscribe => {
+  const connect = (transport: Transport, medium?: Connection['medium']): Unsubscribe => {
     if (disposed) throw new StateSyncError('stopped', 'the authority was disposed');
-    const connection = links.open(transport);
+    const connection = links.open(transport, medium);
     return () => links.drop(connection);
   };
 
@@ -315,7 +294,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       if (server.medium === 'json') carry = jsonCarry;
       const stop = server.accept((transport) => {
         try {
-          connect(transport);
+          connect(transport, server.medium);
         } catch (error) {
           logger.error('could not serve a client', { error });
         }
@@ -342,6 +321,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       for (const stop of stopAccepting) stop();
       stopAccepting.clear();
       direct.dispose();
+      pulls.stop();
       links.dispose();
     },
   };

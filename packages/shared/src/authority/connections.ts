@@ -8,6 +8,7 @@ import {
   type Transport,
   type Unsubscribe,
 } from '@statesync/core';
+import { JSON_TEXT } from '../wire/json-text.js';
 import { checkHello, type ServerBound } from '../wire/parse-message.js';
 import type { WireMessage } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';
@@ -30,6 +31,13 @@ export interface Connection {
   probes: number;
   /** Whether its subscriptions to topics of no store were refused once already. */
   refusedTopics: boolean;
+  /**
+   * Whether snapshots may travel to it as JSON text: it said it decodes them, and its medium
+   * passes a string as it is (a JSON medium would encode the text once more).
+   */
+  jsonText: boolean;
+  /** What the link carries. */
+  medium: 'structured-clone' | 'json';
 }
 
 /**
@@ -144,7 +152,7 @@ export function createConnections(options: ConnectionsOptions) {
       }
       return false;
     },
-    open(transport: Transport): Connection {
+    open(transport: Transport, medium: Connection['medium'] = 'structured-clone'): Connection {
       const connection: Connection = {
         transport,
         clientId: undefined,
@@ -156,6 +164,8 @@ export function createConnections(options: ConnectionsOptions) {
         heardAt: timers.now(),
         probes: 0,
         refusedTopics: false,
+        jsonText: false,
+        medium,
       };
       connections.add(connection);
       connection.off = transport.subscribe((raw) => {
@@ -180,6 +190,10 @@ export function createConnections(options: ConnectionsOptions) {
         return;
       }
       connection.clientId = message.clientId;
+      connection.jsonText =
+        connection.medium !== 'json' &&
+        Array.isArray(message.encodings) &&
+        message.encodings.includes(JSON_TEXT);
       trySend(connection, { v: PROTOCOL_VERSION, type: 'welcome', app, version });
       if (message.lock === undefined) return;
       const { signal } = connection.watching;

@@ -3,6 +3,7 @@ import { create, current, isDraft } from 'mutative';
 import { findAction } from '../store/define-store.js';
 import type { AnyStoreDefinition } from '../types.js';
 import { toJsonSafe } from '../wire/json-safe.js';
+import { isJsonPlain } from '../wire/json-text.js';
 import { isUnsafeKey } from './safe-args.js';
 
 /**
@@ -23,6 +24,8 @@ export interface ActionOutcome<S> {
   ops: PatchOp[];
   /** What the action returned, detached from the draft. */
   value: unknown;
+  /** Whether every value the patches write is plain JSON data (see `isJsonPlain`). */
+  plain: boolean;
 }
 
 /**
@@ -61,7 +64,10 @@ export function runAction<S>(
       // copied out now.
       value = detach(returned, new Map());
       // Checked before the change is kept: a result that cannot reach the caller fails the call.
-      carry(value, `${definition.name}.${name} result`);
+      // Plain data (and `undefined`, what most actions return) travels on every medium.
+      if (value !== undefined && !isJsonPlain(value)) {
+        carry(value, `${definition.name}.${name} result`);
+      }
     },
     { enablePatches: true },
   );
@@ -76,18 +82,19 @@ export function runAction<S>(
       );
     }
   }
-  const written = ops.filter((op) => 'value' in op);
-  try {
-    // One check for the whole change; only a failure pays for finding the op at fault.
-    carry(
-      written.map((op) => op.value),
-      `${definition.name}.${name} state`,
-    );
-  } catch (error) {
-    for (const op of written) carry(op.value, where(op));
-    throw error;
+  const written = ops.filter((op) => 'value' in op).map((op) => op.value);
+  // Plain data travels on every medium; anything else is checked the way the links carry it.
+  const plain = isJsonPlain(written);
+  if (!plain) {
+    try {
+      // One check for the whole change; only a failure pays for finding the op at fault.
+      carry(written, `${definition.name}.${name} state`);
+    } catch (error) {
+      for (const op of ops) if ('value' in op) carry(op.value, where(op));
+      throw error;
+    }
   }
-  return { state: next as S, ops, value };
+  return { state: next as S, ops, value, plain };
 }
 
 const pathText = (path: readonly (string | number)[]) =>

@@ -15,8 +15,9 @@ import { type CallLedger, createCallLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';
 import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, StoreHandle } from '../types.js';
+import { isJsonPlain } from '../wire/json-text.js';
 import { topicOf } from '../wire/names.js';
-import type { LedgerEntry } from '../wire/protocol.js';
+import type { LedgerEntry, LiveRecord } from '../wire/protocol.js';
 import { toWireError } from '../wire/wire-error.js';
 import { type CarryCheck, runAction } from './run-action.js';
 
@@ -67,8 +68,12 @@ export interface ServerStore {
   travel(data: object | undefined): void;
   /** Whether the state shown is a travelled one. */
   readonly travelling: boolean;
+  /** Whether JSON carries the current state exactly (see `isJsonPlain`), so a snapshot may. */
+  isJsonPlain(): boolean;
   /** The live state, whether or not a travelled one is shown. */
   readonly live: object;
+  /** The live state and its revision while a travelled one is shown; undefined otherwise. */
+  readonly aside: LiveRecord | undefined;
   /**
    * Ends the current batch: one invalidation for every change since the last flush (base of the
    * first, revision of the last, the ops of all) and the calls that made it, or undefined when
@@ -114,6 +119,8 @@ export function createServerStore(
   });
   const ledger = createCallLedger(start?.calls);
   let batch: Batch | undefined;
+  /** The last state found plain or not: checked whole once, then kept by each change's values. */
+  let checked: { state: object; plain: boolean } | undefined;
 
   authority.subscribe((event) => {
     if (!batch) {
@@ -145,15 +152,15 @@ export function createServerStore(
   });
   const state = createObservable<object>(data, logger);
   const observers = new Set<(call: AppliedCall) => void>();
-  /** The live state while a travelled one is shown. */
-  let live: object | undefined;
+  /** The live state and its revision while a travelled one is shown. */
+  let live: LiveRecord | undefined;
   const travel = (shown: object | undefined) => {
     if (shown === undefined) {
       if (live === undefined) return;
-      shown = live;
+      shown = live.data;
       live = undefined;
     } else {
-      live ??= authority.getData();
+      live ??= { revision: authority.getRevision(), data: authority.getData() };
     }
     authority.set(shown);
   };
@@ -177,9 +184,17 @@ export function createServerStore(
       return live !== undefined;
     },
     get live() {
-      return live ?? authority.getData();
+      return live?.data ?? authority.getData();
+    },
+    get aside() {
+      return live;
     },
     travel,
+    isJsonPlain() {
+      const data = authority.getData();
+      if (checked?.state !== data) checked = { state: data, plain: isJsonPlain(data) };
+      return checked.plain;
+    },
     observe(listener) {
       observers.add(listener);
       return () => {
@@ -202,6 +217,10 @@ export function createServerStore(
       const durationMs = now() - started;
       if (outcome.ops.length > 0) {
         authority.set(outcome.state, { ops: outcome.ops });
+        // Plain state with plain values written stays plain, without a walk of the whole.
+        if (checked?.state === before && checked.plain && outcome.plain) {
+          checked = { state: outcome.state, plain: true };
+        }
         if (callId !== undefined) {
           const entry: LedgerEntry = [callId, authority.getRevision(), outcome.value];
           ledger.record(entry);

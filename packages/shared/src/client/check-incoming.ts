@@ -5,11 +5,15 @@ import {
   REVISION_CEILING,
   type StateKind,
 } from '../store/store-record.js';
+import { JSON_TEXT, parseJsonText } from '../wire/json-text.js';
 import type { ClientBound } from '../wire/parse-message.js';
 import type { WireMessage } from '../wire/protocol.js';
 
-/** How many pulls in flight are remembered by id; far more than a client's stores pull at once. */
-const PULLS_KEPT = 256;
+/**
+ * How many pulls in flight are remembered by id: more than a client's stores pull at once (a
+ * client of a thousand stores pulls them all when it joins).
+ */
+const PULLS_KEPT = 4096;
 
 /**
  * Checks what the authority sends a client against what the client asked for and holds, beyond
@@ -33,11 +37,23 @@ export function createIncomingCheck() {
       pullTopics.set(message.id, message.topic);
       if (pullTopics.size > PULLS_KEPT) pullTopics.delete(pullTopics.keys().next().value!);
     },
-    /** Why a snapshot is refused (nothing of it applied), or undefined. */
+    /**
+     * Why a snapshot is refused (nothing of it applied), or undefined. Data sent as JSON text
+     * is parsed here, into the message.
+     */
     snapshot(
       message: ClientBound & { type: 'snapshot' },
       kind: StateKind | undefined,
     ): StateSyncError | undefined {
+      if (message.encoding === JSON_TEXT) {
+        // Decoded in place: the message is this side's own copy.
+        try {
+          message.data = parseJsonText(message.data, String(message.topic));
+        } catch (error) {
+          return error as StateSyncError;
+        }
+        delete message.encoding;
+      }
       const asked = pullTopics.get(message.id);
       if (asked === undefined) return undefined; // not a pull in flight: the router drops it
       pullTopics.delete(message.id);
@@ -50,6 +66,7 @@ export function createIncomingCheck() {
       if (typeof message.revision === 'string' && !hasHeadroom(message.revision)) {
         return beyond(message.revision);
       }
+
       const problem = dataProblem((message as { data?: unknown }).data, kind);
       if (problem !== undefined) {
         return new StateSyncError('protocol', `snapshot of "${asked}": ${problem}`);

@@ -59,7 +59,10 @@ export function createClientView(
     copy() {
       const revision = mirror.ledger.revision();
       if (revision === undefined) return undefined;
-      return { revision, data: mirror.getState(), calls: mirror.ledger.entries() };
+      const calls = mirror.ledger.entries();
+      // A state DevTools travelled to is shown here but is not the truth: hand over the live one.
+      const live = mirror.ledger.live();
+      return live ? { ...live, calls } : { revision, data: mirror.getState(), calls };
     },
     detach() {
       offStatus?.();

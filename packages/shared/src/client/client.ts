@@ -19,6 +19,7 @@ import {
 import { kindOf } from '../store/store-record.js';
 import type { AnyStoreDefinition, ClientChannel } from '../types.js';
 import { createDirectChannel } from '../wire/direct-channel.js';
+import { JSON_TEXT } from '../wire/json-text.js';
 import { topicOf } from '../wire/names.js';
 import { type ClientBound, parseClientBound } from '../wire/parse-message.js';
 import type { WireMessage } from '../wire/protocol.js';
@@ -28,6 +29,7 @@ import { checkCall } from './check-call.js';
 import { createIncomingCheck } from './check-incoming.js';
 import { clientChannel } from './client-channel.js';
 import type { Mirror } from './mirror.js';
+import { createResumeProbes } from './resume-probes.js';
 
 export interface SharedClientOptions {
   app: string;
@@ -127,6 +129,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
   }, options.startTimeoutMs);
 
   const incoming = createIncomingCheck();
+  const probes = createResumeProbes(trySend);
   const pulls = createPullClient(
     (message) => {
       incoming.sent(message);
@@ -145,12 +148,6 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     logger,
   });
 
-  const startStore = (store: ClientStore) => {
-    // Subscribe first: the authority then sends every change after the snapshot pulled next.
-    trySend({ v: PROTOCOL_VERSION, type: 'subscribe', topic: store.topic });
-    return store.engine.start();
-  };
-
   const onWelcome = (message: ClientBound & { type: 'welcome' }) => {
     if (welcomed || gaveUp) return;
     timers.clearTimeout(startTimer);
@@ -159,6 +156,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       return;
     }
     welcomed = true;
+    probes.welcomed(message);
     welcome();
     for (const call of [...inherited.values()].flat()) {
       call.reject(new StateSyncError('invalid_option', `store "${call.store}" is not loaded here`));
@@ -184,6 +182,8 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     switch (message.type) {
       case 'welcome':
         return onWelcome(message);
+      case 'subscribed':
+        return probes.subscribed(message);
       case 'invalidate': {
         const refused = incoming.invalidation(message);
         if (refused) return report({ phase: 'message', error: refused, message: raw });
@@ -204,7 +204,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
         }
         if (message.calls) {
           const { ledger } = byTopic.get(message.topic)?.mirror ?? {};
-          ledger?.expectWhole(message.epoch, message.revision, message.calls);
+          ledger?.expectWhole(message.epoch, message.revision, message.calls, message.live);
         }
         return pulls.answer(message);
       }
@@ -232,6 +232,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     app,
     version,
     clientId,
+    encodings: [JSON_TEXT],
     ...(options.lock !== undefined && { lock: options.lock }),
   });
 
@@ -301,7 +302,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
             },
           },
           // The engine validates the envelope; the data is whatever the authority holds.
-          provider: pulls as SnapshotProvider<object>,
+          provider: probes.provider(topic, mirror.ledger, pulls as SnapshotProvider<object>),
           applier: mirror.applier,
           logger: tagLogger(logger, { store: definition.name }),
           onError: (context) =>
@@ -312,7 +313,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       };
       store.started = connected.then(() => {
         if (disposed) throw new StateSyncError('stopped', 'the client was disposed');
-        return startStore(store);
+        return probes.start(store.topic, store.mirror.ledger, store.engine);
       });
       store.started.catch(() => {}); // the app awaits it; not awaiting it is no unhandled rejection
       stores.set(definition.name, store);

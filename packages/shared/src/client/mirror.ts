@@ -5,7 +5,7 @@ import {
   type SnapshotApplier,
   StateSyncError,
   type Subscribable,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import { deepFreeze } from '../store/development.js';
 import { createMirrorLedger, type MirrorLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';

@@ -1,4 +1,4 @@
-import { StateSyncError } from '@statesync/core';
+import { StateSyncError } from '@statesync/core/base';
 import type {
   ActionArgs,
   ActionName,

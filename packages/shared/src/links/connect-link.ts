@@ -14,7 +14,7 @@ import {
   StateSyncError,
   type Transport,
   type TransportEnd,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import { DEFAULT_LINK_NAME, linkLock } from '../wire/names.js';
 
 /** Marks a connect message among everything else posted to a window. */

@@ -5,7 +5,7 @@ import {
   StateSyncError,
   type Transport,
   type Unsubscribe,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import type { ClientConnector, ServerTransport } from '../types.js';
 import { DEFAULT_LINK_NAME } from '../wire/names.js';
 import {

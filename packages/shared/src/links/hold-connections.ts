@@ -3,7 +3,7 @@ import {
   type Transport,
   type TransportEnd,
   type Unsubscribe,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import type { ServerTransport } from '../types.js';
 
 interface Held {

@@ -1,4 +1,4 @@
-import { createWebSocketTransport, type WebSocketConstructor } from '@statesync/core';
+import { createWebSocketTransport, type WebSocketConstructor } from '@statesync/core/base';
 import type { ClientConnector } from '../types.js';
 
 export interface ServerConnectorOptions {

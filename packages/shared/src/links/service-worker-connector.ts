@@ -5,7 +5,7 @@ import {
   randomId,
   StateSyncError,
   type Transport,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import type { ClientConnector } from '../types.js';
 import { DEFAULT_LINK_NAME } from '../wire/names.js';
 import { isEnvelope, type ServiceWorkerEnvelope } from './service-worker-transport.js';

@@ -6,7 +6,7 @@ import {
   randomId,
   StateSyncError,
   type Unsubscribe,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import type { ServerTransport } from '../types.js';
 import { DEFAULT_LINK_NAME } from '../wire/names.js';
 

@@ -4,7 +4,7 @@ import {
   StateSyncError,
   type Transport,
   type Unsubscribe,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import type { ServerTransport, SharedWorkerConstructor, SharedWorkerLike } from '../types.js';
 
 /** The global scope of a SharedWorker, or a stand-in: it fires `connect` with a port per page. */

@@ -5,7 +5,7 @@ import {
   type Transport,
   toStateSyncError,
   type Unsubscribe,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import type { ServerTransport } from '../types.js';
 import {
   checkLinkName,

@@ -1,4 +1,4 @@
-import { StateSyncError } from '@statesync/core';
+import { StateSyncError } from '@statesync/core/base';
 import type { ClientShareOptions, SharedAppOptions, SharedRole } from '../types.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;

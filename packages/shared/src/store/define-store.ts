@@ -1,4 +1,4 @@
-import { StateSyncError } from '@statesync/core';
+import { StateSyncError } from '@statesync/core/base';
 import type { Draft } from 'mutative';
 import type { AnyStoreDefinition, StoreDefinition } from '../types.js';
 

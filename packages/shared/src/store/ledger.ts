@@ -1,5 +1,5 @@
-import { compareRevisions, type Epoch, type Revision } from '@statesync/core';
-import type { LedgerEntry } from '../wire/protocol.js';
+import { compareRevisions, type Epoch, type Revision } from '@statesync/core/base';
+import type { LedgerEntry, LiveRecord } from '../wire/protocol.js';
 
 /** How many calls per store are remembered: far more than can be in flight at a failover. */
 export const LEDGER_SIZE = 256;
@@ -34,8 +34,16 @@ export function createCallLedger(initial: readonly LedgerEntry[] = []): CallLedg
 export interface MirrorLedger {
   /** Entries announced for `revision` of `epoch` (an invalidation's calls). */
   expect(epoch: Epoch | undefined, revision: Revision, entries: readonly LedgerEntry[]): void;
-  /** A snapshot's whole ledger, to be adopted if that snapshot is applied. */
-  expectWhole(epoch: Epoch | undefined, revision: Revision, entries: readonly LedgerEntry[]): void;
+  /**
+   * A snapshot's whole ledger, to be adopted if that snapshot is applied; with `live`, that
+   * snapshot is a state DevTools travelled to, and `live` the state the authority holds.
+   */
+  expectWhole(
+    epoch: Epoch | undefined,
+    revision: Revision,
+    entries: readonly LedgerEntry[],
+    live?: LiveRecord,
+  ): void;
   /** The mirror applied a delta up to `revision`. */
   applied(epoch: Epoch | undefined, revision: Revision): void;
   /** The mirror applied a whole snapshot at `revision`. */
@@ -43,18 +51,26 @@ export interface MirrorLedger {
   entries(): LedgerEntry[];
   /** The revision the mirror shows, as last applied; undefined before the first apply. */
   revision(): Revision | undefined;
+  /** The epoch of that revision. */
+  epoch(): Epoch | undefined;
+  /** While the mirror shows a travelled state: the live one. */
+  live(): LiveRecord | undefined;
 }
 
 export function createMirrorLedger(): MirrorLedger {
   let committed = createCallLedger();
   let shown: Revision | undefined;
+  let shownEpoch: Epoch | undefined;
   let pending: { epoch: Epoch | undefined; entry: LedgerEntry }[] = [];
-  const wholes = new Map<string, readonly LedgerEntry[]>();
+  const wholes = new Map<string, { entries: readonly LedgerEntry[]; live?: LiveRecord }>();
+  let live: LiveRecord | undefined;
   const key = (epoch: Epoch | undefined, revision: Revision) => `${epoch ?? ''}@${revision}`;
 
   /** Commits the pending entries of `epoch` up to `revision`; the others wait or are stale. */
   const commit = (epoch: Epoch | undefined, revision: Revision) => {
     shown = revision;
+    shownEpoch = epoch;
+    live = undefined;
     // The common case, on every apply: no calls announced (any mode but SharedTab).
     if (pending.length === 0) return;
     const waiting: typeof pending = [];
@@ -72,8 +88,8 @@ export function createMirrorLedger(): MirrorLedger {
         if (compareRevisions(entry[1], revision) <= 0) pending.push({ epoch, entry });
       }
     },
-    expectWhole(epoch, revision, entries) {
-      wholes.set(key(epoch, revision), entries);
+    expectWhole(epoch, revision, entries, travelledFrom) {
+      wholes.set(key(epoch, revision), { entries, ...(travelledFrom && { live: travelledFrom }) });
       // Only the latest few matter: the engine applies what it pulled last.
       if (wholes.size > 4) wholes.delete(wholes.keys().next().value!);
     },
@@ -81,10 +97,13 @@ export function createMirrorLedger(): MirrorLedger {
     replaced(epoch, revision) {
       const whole = wholes.get(key(epoch, revision));
       wholes.clear();
-      committed = createCallLedger(whole ?? []);
+      committed = createCallLedger(whole?.entries ?? []);
       commit(epoch, revision);
+      live = whole?.live;
     },
     entries: () => committed.entries(),
     revision: () => shown,
+    epoch: () => shownEpoch,
+    live: () => live,
   };
 }

@@ -2,7 +2,7 @@ import {
   createObservable as createCoreObservable,
   type Logger,
   type Observable,
-} from '@statesync/core';
+} from '@statesync/core/base';
 
 export type { Observable };
 

@@ -1,4 +1,4 @@
-import { compareRevisions, type Revision } from '@statesync/core';
+import { compareRevisions, type Revision } from '@statesync/core/base';
 import { isRevision } from '../wire/parse-message.js';
 import type { LedgerEntry } from '../wire/protocol.js';
 

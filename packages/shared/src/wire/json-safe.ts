@@ -1,4 +1,4 @@
-import { isPlainObject, StateSyncError } from '@statesync/core';
+import { isPlainObject, StateSyncError } from '@statesync/core/base';
 
 /**
  * Media that serialise with JSON (an extension's runtime ports) would turn `undefined` into a

@@ -7,7 +7,7 @@ import {
   type PullMessage,
   type ResultMessage,
   StateSyncError,
-} from '@statesync/core';
+} from '@statesync/core/base';
 import type {
   ByeMessage,
   EmitMessage,
@@ -15,6 +15,7 @@ import type {
   HelloMessage,
   LedgerInvalidateMessage,
   LedgerSnapshotMessage,
+  SubscribedMessage,
   SubscribeMessage,
   UnsubscribeMessage,
   WelcomeMessage,
@@ -35,6 +36,7 @@ export type ServerBound =
 /** What a client accepts from its authority. */
 export type ClientBound =
   | WelcomeMessage
+  | SubscribedMessage
   | LedgerInvalidateMessage
   | LedgerSnapshotMessage
   | PullErrorMessage
@@ -138,6 +140,11 @@ export function parseClientBound(value: unknown): ClientBound {
       string(raw, 'app');
       if (typeof raw.version !== 'string') fail('welcome message: version must be a string');
       if (raw.error !== undefined) wireError(raw);
+      break;
+    case 'subscribed':
+      string(raw, 'topic');
+      assertRevision(raw.revision, 'subscribed.revision');
+      if (raw.epoch !== undefined) string(raw, 'epoch');
       break;
     case 'invalidate':
       // The rest is the engine's to check.

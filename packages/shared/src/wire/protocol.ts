@@ -4,6 +4,7 @@
  * store subscriptions and the direct channel. Types only: nothing here runs.
  */
 import type {
+  Epoch,
   InvalidateMessage,
   Message,
   PROTOCOL_VERSION,
@@ -31,6 +32,11 @@ export interface HelloMessage extends Versioned {
   clientId: string;
   /** A Web Lock this client holds for its whole life: once it is free, the client is gone. */
   lock?: string;
+  /**
+   * Snapshot encodings this client decodes besides structured data: `'json'` lets the authority
+   * send a store's data as one JSON string, cheaper to pass than the object graph.
+   */
+  encodings?: string[];
 }
 
 /** Authority → client: the answer to `hello`. With `error`, the client is refused. */
@@ -39,12 +45,30 @@ export interface WelcomeMessage extends Versioned {
   app: string;
   version: string;
   error?: WireError;
+  /** The authority answers a `subscribe` that names a revision with `subscribed` (a server). */
+  resume?: true;
 }
 
-/** Client → authority: send me the invalidations of this store's topic. */
+/**
+ * Client → authority: send me the invalidations of this store's topic. With `revision` (only to
+ * an authority whose welcome said `resume`): first what came after it, then `subscribed`.
+ */
 export interface SubscribeMessage extends Versioned {
   type: 'subscribe';
   topic: Topic;
+  revision?: Revision;
+  epoch?: Epoch;
+}
+
+/**
+ * Authority → client, after a `subscribe` that named a revision: everything after it was sent
+ * (its deltas, or an invalidation to pull), and the topic stands at `revision`.
+ */
+export interface SubscribedMessage extends Versioned {
+  type: 'subscribed';
+  topic: Topic;
+  revision: Revision;
+  epoch?: Epoch;
 }
 
 /** Client → authority: stop sending this topic. */
@@ -82,6 +106,7 @@ export type SharedMessage =
   | HelloMessage
   | WelcomeMessage
   | SubscribeMessage
+  | SubscribedMessage
   | UnsubscribeMessage
   | ByeMessage
   | EmitMessage
@@ -95,9 +120,25 @@ export interface LedgerInvalidateMessage extends InvalidateMessage {
   calls?: LedgerEntry[];
 }
 
-/** A snapshot with the authority's recent calls (`SharedTab` mode), as of that snapshot. */
+/**
+ * A snapshot with the authority's recent calls (`SharedTab` mode), as of that snapshot. With
+ * `encoding: 'json'`, `data` is the state as JSON text (sent only to clients that said they
+ * decode it, and only for state that JSON carries exactly).
+ */
 export interface LedgerSnapshotMessage extends SnapshotMessage {
   calls?: LedgerEntry[];
+  encoding?: 'json';
+  /**
+   * While DevTools show a travelled state: the live state and its revision, which a tab hands
+   * over at a failover instead of the state it shows.
+   */
+  live?: LiveRecord;
+}
+
+/** The state an authority holds while DevTools show another, and its revision. */
+export interface LiveRecord {
+  revision: Revision;
+  data: object;
 }
 
 /** Every message that travels between an authority and its clients. */

@@ -1,4 +1,4 @@
-import { createReporter as createCoreReporter, type Logger } from '@statesync/core';
+import { createReporter as createCoreReporter, type Logger } from '@statesync/core/base';
 import type { SharedErrorContext } from '../types.js';
 
 export type Report = (context: SharedErrorContext) => void;

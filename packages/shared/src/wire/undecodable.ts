@@ -1,4 +1,4 @@
-import { isStateSyncError, StateSyncError } from '@statesync/core';
+import { isStateSyncError, StateSyncError } from '@statesync/core/base';
 
 /**
  * What a JSON-medium transport delivers in place of a message it could not decode: the parsers

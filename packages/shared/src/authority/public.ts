@@ -1,0 +1,4 @@
+export {
+  createIndexedDBStorage,
+  type IndexedDBStorageOptions,
+} from './indexeddb-storage.js';

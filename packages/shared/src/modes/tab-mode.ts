@@ -1,0 +1,87 @@
+import { createMessagePortTransport, isStateSyncError, type Unsubscribe } from '@statesync/core';
+import { createTabHub } from '../links/tab-hub.js';
+import { linkName, tabLockPrefix } from '../wire/names.js';
+import { type AppRuntime, disposed, type FallBack } from './app-runtime.js';
+import { RECOVER_MS, startSharedTab } from './shared-tab.js';
+import { CLAIM_MS, SILENCE_MS } from './tab-election.js';
+
+/** `SharedTab` over `Channel`: elect a leader among the tabs; follow it, or lead. */
+export function startTab(
+  runtime: AppRuntime,
+  Channel: typeof BroadcastChannel,
+  fallBack: FallBack,
+): Promise<void> {
+  const { logger, timers } = runtime;
+  const hub = createTabHub({
+    channel: linkName(runtime.name),
+    id: runtime.clientId,
+    logger,
+    BroadcastChannel: Channel,
+  });
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let stop: Unsubscribe = () => {};
+    const leave = () => {
+      stop();
+      hub.close();
+    };
+    runtime.onDispose(leave);
+    const giveUp = (reason: string) => {
+      if (settled) return;
+      settled = true;
+      timers.clearTimeout(timer);
+      leave();
+      if (runtime.isDisposing()) {
+        reject(disposed(runtime));
+        return;
+      }
+      fallBack('SharedTab', reason).then(resolve, reject);
+    };
+    // Without Web Locks, the first election takes a silence and a round of claims.
+    const deadline =
+      runtime.startTimeoutMs + (runtime.locks ? 0 : SILENCE_MS + CLAIM_MS + RECOVER_MS);
+    const timer = timers.setTimeout(
+      () => giveUp(`no leader tab answered within ${deadline} ms`),
+      deadline,
+    );
+    const track = (linked: Promise<void>) =>
+      linked.then(
+        () => {
+          if (settled) return;
+          settled = true;
+          timers.clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          // Another build of the app leads: it cannot be followed.
+          if (isStateSyncError(error) && error.reason === 'version_mismatch') {
+            runtime.report({ phase: 'connect', error });
+            giveUp(error.message);
+          }
+          throw error;
+        },
+      );
+    stop = startSharedTab({
+      app: runtime.name,
+      hub,
+      locks: runtime.locks,
+      timers,
+      logger,
+      tabLockPrefix: tabLockPrefix(runtime.name),
+      copies: runtime.copies,
+      ...(runtime.stored && { stored: runtime.stored }),
+      lead(recovered, server) {
+        runtime.setStatus({ role: 'leader' });
+        // A real channel: its messages are tasks, so the leader's own calls cannot starve the
+        // other tabs' messages as a chain of microtasks would.
+        const { port1, port2 } = new MessageChannel();
+        runtime.lead(recovered, server).connect(createMessagePortTransport(port1, { logger }));
+        track(runtime.link(createMessagePortTransport(port2, { logger }))).catch(() => {});
+      },
+      follow(transport) {
+        runtime.setStatus({ role: 'client' });
+        return track(runtime.link(transport));
+      },
+    });
+  });
+}

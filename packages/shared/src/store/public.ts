@@ -1,0 +1,1 @@
+export { defineStore } from './define-store.js';
