@@ -7,6 +7,13 @@ export {
 export { CHROMIUM_PATH, launchBrowser } from './launch-browser.mjs';
 export { openTabs } from './open-tabs.js';
 export {
+  bundleFixture,
+  type FixtureOptions,
+  fixturePage,
+  fixtureRoutes,
+  serveFixture,
+} from './serve-fixture.js';
+export {
   type RouteHandler,
   type ServeStaticOptions,
   type StaticServer,

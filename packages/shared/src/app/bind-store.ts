@@ -33,6 +33,7 @@ export interface BindStoreOptions extends Omit<SharedAppOptions, 'stores' | 'sha
 
 export interface BoundStore {
   readonly app: SharedApp;
+  /** The store's handle; on an authority (`port: 'server'`), `stopped` until `ready`, as `app.store`. */
   readonly handle: StoreHandle;
   /** Settles once this window holds the authority's state. */
   readonly ready: Promise<void>;
@@ -99,9 +100,10 @@ export function bindStore<S extends object>(
     actions,
   });
   const app = createSharedApp({ ...appOptions, stores: [definition], share });
-  const handle = app.store(definition) as unknown as StoreHandle;
+  const handleOf = () => app.store(definition) as unknown as StoreHandle;
   const undo: (() => void)[] = [];
   if (app.role !== 'server') {
+    const handle = handleOf();
     const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
     const bound = handle.actions as Record<string, (...args: unknown[]) => Promise<unknown>>;
     for (const key of Object.keys(actions)) methods[key] = (...args) => bound[key]!(...args);
@@ -110,7 +112,10 @@ export function bindStore<S extends object>(
   }
   return {
     app,
-    handle,
+    // An authority (`port: 'server'`) has its store once it serves: read it then, not here.
+    get handle() {
+      return handleOf();
+    },
     ready: app.ready,
     async dispose() {
       for (const step of undo.splice(0).reverse()) step();
