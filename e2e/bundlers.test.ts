@@ -19,7 +19,7 @@ import {
 } from './harness/index.js';
 
 /** Source paths only an authority needs. */
-const AUTHORITY = ['/mutative/', 'shared/dist/authority-'];
+const AUTHORITY = ['/mutative/', 'shared/dist/authority/'];
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
 let workspace: string;
