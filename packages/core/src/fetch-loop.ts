@@ -149,12 +149,7 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
    * Reports a failed attempt. Returns the wait before the next attempt, or the final error
    * when none follows.
    */
-  const attemptFailed = (
-    thrown: unknown,
-    attempt: number,
-    stage: 'snapshot' | 'apply',
-    snapshotRevision: Revision | undefined,
-  ): number | StateSyncError => {
+  const attemptFailed = (thrown: unknown, attempt: number): number | StateSyncError => {
     const error = toStateSyncError(thrown, 'snapshot_failed', 'getSnapshot failed');
     const willRetry = attempt < retry.maxAttempts && !FINAL_CODES.has(error.code);
     const context: Partial<SyncErrorContext> = { attempt, willRetry };
@@ -173,6 +168,53 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
    * is synchronous: every nested async layer cost a promise and a microtask per fetch.
    * `probe`: ask `getRevision` before the first pull (used by `start()`).
    */
+  /** Where the attempt running now is, and the revision it got: for the failure report. */
+  let stage: 'snapshot' | 'apply' = 'snapshot';
+  let snapshotRevision: Revision | undefined;
+  /** An attempt of the fetch running now was answered below what was announced. */
+  let answeredStale = false;
+
+  /**
+   * After an applied answer: nothing new was announced during the fetch, yet an announcement is
+   * still unmet, so the provider answered older data than promised. Throws, to retry (backoff)
+   * rather than give up. Otherwise hints of epochs this client left are done.
+   */
+  const checkServed = (changesBefore: number) => {
+    if (gate.wantCount() === changesBefore && !again && gate.owed()) {
+      throw new StateSyncError(
+        'stale_snapshot',
+        `snapshot ${snapshotRevision} is older than what was announced`,
+      );
+    }
+    gate.dropUnmet('left');
+  };
+
+  /** After a fetch: drops what was not served, settles refreshes. True when another is owed. */
+  const fetched = (fetchNumber: number, error: StateSyncError | undefined): boolean => {
+    if (error && answeredStale) {
+      // Retries are spent, and the authority answered without what those events named
+      // (another epoch, or a forged revision of this one), even if a later attempt failed
+      // otherwise. Waiting for it would fail every later fetch.
+      // But a lagging provider looks the same, and its announcement may be the last one for
+      // a while: one slow pull later, owing nothing, catches up if it was genuine.
+      gate.dropUnmet('all');
+      recheck.set(() => fetchNow(), Math.max(retry.delayAfter(retry.maxAttempts), RECHECK_MS));
+    }
+    // A refresh() still below the revision it was promised pulls again, throttle or not;
+    // unless the gate no longer owes one (dropped as unserved): then it cannot be served.
+    const refreshOwed = !error && gate.owed() && waiters.owed(fetchNumber);
+    const more = refreshOwed || (again && (error !== undefined || refreshWanted || gate.pending()));
+    waiters.settle(fetchNumber, error, !more);
+    status.settled(error);
+    return more;
+  };
+
+  /**
+   * Fetches until none is owed: each fetch is attempts (with retries) of getSnapshot → apply →
+   * stale check. Kept small, with the apply inline when the applier is synchronous: every
+   * nested async layer and every local of a suspended async function costs per fetch.
+   * `probe`: ask `getRevision` before the first pull (used by `start()`).
+   */
   const run = async (probe: boolean) => {
     confirms = 0;
     try {
@@ -183,13 +225,12 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
         const fetchNumber = ++fetchesStarted;
         status.syncing();
         let error: StateSyncError | undefined;
-        /** An attempt of this fetch was answered below what was announced. */
-        let answeredStale = false;
+        answeredStale = false;
         if (!(probe && (await isCurrent()))) {
-          for (let attempt = 1; ; attempt++) {
+          for (let n = 1; ; n++) {
             if (isStopped()) return;
-            let snapshotRevision: Revision | undefined;
-            let stage: 'snapshot' | 'apply' = 'snapshot';
+            stage = 'snapshot';
+            snapshotRevision = undefined;
             const changesBefore = gate.wantCount();
             const asked = gate.local();
             try {
@@ -200,21 +241,12 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
               const outcome = applies.applySnapshot(snapshot);
               took(typeof outcome === 'string' ? outcome : await outcome);
               stage = 'snapshot';
-              // Nothing new was announced during the fetch, yet an announcement is still unmet:
-              // the provider answered older data than promised. Retry (backoff) rather than give up.
-              if (gate.wantCount() === changesBefore && !again && gate.owed()) {
-                throw new StateSyncError(
-                  'stale_snapshot',
-                  `snapshot ${snapshot.revision} is older than what was announced`,
-                );
-              }
-              // The authority answered its live state: hints of epochs this client left are done.
-              gate.dropUnmet('left');
+              checkServed(changesBefore);
               break;
             } catch (thrown) {
               if (isStopped()) return;
               if (isStateSyncError(thrown, 'stale_snapshot')) answeredStale = true;
-              const next = attemptFailed(thrown, attempt, stage, snapshotRevision);
+              const next = attemptFailed(thrown, n);
               if (typeof next !== 'number') {
                 error = next;
                 break;
@@ -225,21 +257,7 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
         }
         probe = false;
         if (isStopped()) return;
-        if (error && answeredStale) {
-          // Retries are spent, and the authority answered without what those events named
-          // (another epoch, or a forged revision of this one), even if a later attempt failed
-          // otherwise. Waiting for it would fail every later fetch.
-          // But a lagging provider looks the same, and its announcement may be the last one for
-          // a while: one slow pull later, owing nothing, catches up if it was genuine.
-          gate.dropUnmet('all');
-          recheck.set(() => fetchNow(), Math.max(retry.delayAfter(retry.maxAttempts), RECHECK_MS));
-        }
-        // A refresh() still below the revision it was promised pulls again, throttle or not;
-        // unless the gate no longer owes one (dropped as unserved): then it cannot be served.
-        const refreshOwed = !error && gate.owed() && waiters.owed(fetchNumber);
-        more = refreshOwed || (again && (error !== undefined || refreshWanted || gate.pending()));
-        waiters.settle(fetchNumber, error, !more);
-        status.settled(error);
+        more = fetched(fetchNumber, error);
       } while (more);
     } finally {
       fetching = false;
