@@ -4,38 +4,15 @@ export {
   type ChangeOptions,
   createAuthority,
 } from './authority.js';
+export * from './base.js';
 export {
   type BroadcastChannelTransportOptions,
   createBroadcastChannelTransport,
 } from './broadcast-channel-transport.js';
-export { assertCloneable } from './cloneable.js';
 export { type DeadlineOptions, isThenable, withDeadline } from './deadline.js';
 export { createRevisionSync, type RevisionSyncHandle, type RevisionSyncOptions } from './engine.js';
-export {
-  deserializeError,
-  isStateSyncError,
-  StateSyncError,
-  type StateSyncErrorCode,
-  type StateSyncErrorOptions,
-  serializeError,
-  toStateSyncError,
-  type WireError,
-} from './errors.js';
-export {
-  type ConsoleLoggerOptions,
-  createConsoleLogger,
-  formatValue,
-  noopLogger,
-  tagLogger,
-} from './logger.js';
 export { createMemoryHub, type MemoryHub, type MemoryHubOptions } from './memory-transport.js';
-export {
-  createMessagePortTransport,
-  type MessagePortLike,
-  type MessagePortTransportOptions,
-} from './message-port-transport.js';
 export { watchPageLifecycle } from './page-lifecycle.js';
-export { applyPatch, applyPatchInPlace } from './patch.js';
 export {
   createPendingRequests,
   type PendingRequests,
@@ -44,28 +21,7 @@ export {
   type RequestOutcome,
   type TakenRequest,
 } from './pending-requests.js';
-export { isPlainObject, isRecord } from './plain-object.js';
-export {
-  type CallMessage,
-  type InvalidateMessage,
-  isProtocolMessage,
-  type Message,
-  PROTOCOL_VERSION,
-  type PullErrorMessage,
-  type PullMessage,
-  type ResultMessage,
-  type SnapshotMessage,
-} from './protocol.js';
 export { createPullClient, type PullClient, type PullClientOptions } from './pull-client.js';
-export { randomId } from './random.js';
-export { createReporter, type Reporter, type ReportLine } from './reporter.js';
-export {
-  assertRevision,
-  compareRevisions,
-  isCanonicalRevision,
-  nextRevision,
-  ZERO_REVISION,
-} from './revision.js';
 export {
   type ApplyMode,
   createStoreApplier,
@@ -73,14 +29,7 @@ export {
   type StoreApplierOptions,
   type StoreBinding,
 } from './store-applier.js';
-export { createObservable, type Observable } from './subscribable.js';
 export { createThrottle, type Throttle } from './throttle.js';
-export { defaultTimers } from './timers.js';
-export {
-  createTransportEnd,
-  type TransportEnd,
-  type TransportMedium,
-} from './transport-end.js';
 export {
   createTransportProvider,
   createTransportSubscriber,
@@ -121,9 +70,3 @@ export {
   type WebSocketConnection,
   type WebSocketConnectionOptions,
 } from './websocket-connection.js';
-export {
-  createWebSocketTransport,
-  type WebSocketConstructor,
-  type WebSocketLike,
-  type WebSocketTransportOptions,
-} from './websocket-transport.js';
