@@ -56,7 +56,11 @@ function waitForLeaderOnce(
       seen(statuses);
       const leaders = statuses.filter((status) => status.role === 'leader');
       const epochs = new Set(statuses.map((status) => status.epoch));
-      const settled = statuses.every((status) => status.connected && status.mode === 'SharedTab');
+      // Connected to the leader is not enough: until a tab's first snapshot from it, its
+      // mirror still shows the last leader's epoch.
+      const settled = statuses.every(
+        (status) => status.connected && status.synced && status.mode === 'SharedTab',
+      );
       if (leaders.length !== 1 || epochs.size !== 1 || !settled) return undefined;
       return pages[statuses.indexOf(leaders[0]!)]!;
     },

@@ -35,7 +35,9 @@ await app.ready;
 render();
 form.onsubmit = (event) => {
   event.preventDefault();
-  void spawn(store, 'add', [input.value]).then(() => {
-    input.value = '';
+  const text = input.value;
+  void spawn(store, 'add', [text]).then(() => {
+    // The next to-do may have been typed while this one was saved: keep it.
+    if (input.value === text) input.value = '';
   });
 };

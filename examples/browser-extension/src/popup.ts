@@ -44,9 +44,11 @@ function render(): void {
 $<HTMLFormElement>('add-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const input = $<HTMLInputElement>('new-entry');
+  const text = input.value;
   try {
-    await spawn(list, 'add', [input.value]);
-    input.value = '';
+    await spawn(list, 'add', [text]);
+    // The next entry may have been typed while this one was saved: keep it.
+    if (input.value === text) input.value = '';
     showError();
   } catch (error) {
     showError(error);

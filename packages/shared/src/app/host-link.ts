@@ -15,7 +15,11 @@ export function hostLink(starting: Promise<AuthorityHost>, report: Report): Host
     if (isStateSyncError(error, 'stopped')) return;
     report({ phase: 'connect', error: toStateSyncError(error, 'protocol', 'start the authority') });
   });
+  const started = starting.then(ignore);
+  // Whoever awaits it hears the failure, which is reported above in any case.
+  started.catch(ignore);
   return {
+    started,
     connect(transport) {
       const held = holdConnections({
         accept(onConnection) {

@@ -51,8 +51,17 @@ export function createClientView(
     attach(client) {
       offStatus?.();
       const link = client.addStore(definition, mirror);
-      status.set(link.engine.status.getState());
-      offStatus = link.engine.status.subscribe(status.set);
+      // Until the new link applies something, the mirror still shows what the last one did.
+      const show = (next: SyncStatus) => {
+        const revision = mirror.ledger.revision();
+        status.set(
+          next.localRevision !== undefined || revision === undefined
+            ? next
+            : { ...next, localRevision: revision, epoch: mirror.ledger.epoch() },
+        );
+      };
+      show(link.engine.status.getState());
+      offStatus = link.engine.status.subscribe(show);
       started = link.started;
     },
     started: () => started,

@@ -12,7 +12,10 @@ import type { ServerTransport, SharedAppOptions, SharedAppStatus } from '../type
 import type { Report } from '../wire/report.js';
 
 /** The authority a page runs, reached while its code may still be loading. */
-export type HostLink = Pick<AuthorityHost, 'connect'>;
+export interface HostLink extends Pick<AuthorityHost, 'connect'> {
+  /** Settles once this page's authority runs (its code loaded), or rejects when it cannot. */
+  readonly started: Promise<void>;
+}
 
 /** What the client modes need of their app. */
 export interface AppRuntime {

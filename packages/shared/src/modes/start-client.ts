@@ -103,7 +103,11 @@ const tabChannel = (runtime: AppRuntime) =>
 function startLocal(runtime: AppRuntime): Promise<void> {
   runtime.setStatus({ mode: 'Local', role: 'local' });
   const host = runtime.startHost();
-  return withCode(runtime, 'Local', localLink, ({ createLocalLink }) => {
+  return withCode(runtime, 'Local', localLink, async ({ createLocalLink }) => {
+    // The welcome timeout is for an authority that does not answer, not for this page's own
+    // authority code to load: link once it runs.
+    await host.started;
+    if (runtime.isDisposing()) throw disposed(runtime);
     const link = createLocalLink({ logger: runtime.logger });
     host.connect(link.server);
     return runtime.link(link.client);

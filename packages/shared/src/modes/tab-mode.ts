@@ -37,6 +37,8 @@ export function startTab(
       }
       fallBack('SharedTab', reason).then(resolve, reject);
     };
+    const cannotServe = (error: unknown) =>
+      giveUp(`this tab was elected but could not serve: ${(error as Error)?.message ?? error}`);
     // Without Web Locks, the first election takes a silence and a round of claims.
     const deadline =
       runtime.startTimeoutMs + (runtime.locks ? 0 : SILENCE_MS + CLAIM_MS + RECOVER_MS);
@@ -71,12 +73,19 @@ export function startTab(
       copies: runtime.copies,
       ...(runtime.stored && { stored: runtime.stored }),
       lead(recovered, server) {
-        runtime.setStatus({ role: 'leader' });
-        // A real channel: its messages are tasks, so the leader's own calls cannot starve the
-        // other tabs' messages as a chain of microtasks would.
-        const { port1, port2 } = new MessageChannel();
-        runtime.lead(recovered, server).connect(createMessagePortTransport(port1, { logger }));
-        track(runtime.link(createMessagePortTransport(port2, { logger }))).catch(() => {});
+        // This tab is the authority now: no other tab has to answer, and the time its own
+        // authority's code takes to load is no reason to fall back.
+        timers.clearTimeout(timer);
+        runtime.setStatus({ role: 'leader', connected: false });
+        const host = runtime.lead(recovered, server);
+        host.started.then(() => {
+          if (runtime.isDisposing()) return;
+          // A real channel: its messages are tasks, so the leader's own calls cannot starve
+          // the other tabs' messages as a chain of microtasks would.
+          const { port1, port2 } = new MessageChannel();
+          host.connect(createMessagePortTransport(port1, { logger }));
+          track(runtime.link(createMessagePortTransport(port2, { logger }))).catch(cannotServe);
+        }, cannotServe);
       },
       follow(transport) {
         runtime.setStatus({ role: 'client' });
