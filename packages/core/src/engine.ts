@@ -62,8 +62,9 @@ export interface RevisionSyncOptions<T> {
   /**
    * Limit for each `apply`, `applyPatch` and `hydrate` of the applier that returns a promise.
    * One that does not settle in time is reported as `timeout` and treated as failed, so later
-   * snapshots and `stop()` do not wait on it for ever. A synchronous one has finished when it
-   * returns, so it gets no timer. @default 10000
+   * snapshots and `stop()` (which waits for an apply in progress) do not wait on it for ever.
+   * `Infinity` removes the limit, and with it that guarantee. A synchronous one has finished
+   * when it returns, so it gets no timer. @default 10000
    */
   applyTimeoutMs?: number;
   /** The revision local state already holds, e.g. hydrated from storage. */

@@ -39,6 +39,26 @@ describe('waits on user code', () => {
     await handle.stop();
   });
 
+  it('the default limit bounds a subscribe() that never settles (30 s), reported as timeout', async () => {
+    const clock = createVirtualClock();
+    const errors = errorCollector();
+    const handle = createRevisionSync<Data>({
+      topic: 'settings',
+      subscriber: { subscribe: () => never() },
+      provider: instantProvider(snap('1')),
+      applier: { apply: () => {} },
+      onError: errors.onError,
+      timers: clock,
+    });
+    const starting = handle.start().catch((error: unknown) => error);
+    await clock.advance(29_999);
+    expect(errors.codes()).toEqual([]);
+    await clock.advance(1);
+    expect(await starting).toMatchObject({ code: 'timeout' });
+    expect(errors.codes()).toEqual(['subscribe:timeout']);
+    await handle.stop();
+  });
+
   it('stop() settles start() while subscribe() hangs, and ends a subscription that comes late', async () => {
     const clock = createVirtualClock();
     let arrive!: (off: () => void) => void;

@@ -132,7 +132,9 @@ export interface PersistenceApplierOptions<T> {
    * Limit on each wait for the storage backend (`load`, `save`, `clear`) and for the inner
    * applier. One that does not settle in time fails with a `timeout` error (reported like any
    * failure), so hydration, later applies, `clear()` and `dispose()` never wait for ever.
-   * A late outcome is dropped; a late save still goes through its guard. @default 10000
+   * A late outcome is dropped; a late save still goes through its guard. `Infinity` removes the
+   * limit, and with it that guarantee: `dispose()` then waits on a save as long as it runs.
+   * @default 10000
    */
   timeoutMs?: number;
   /** Every failure lands here as a `StateSyncError`; state in memory is never touched by one. */

@@ -73,6 +73,7 @@ describe('a storage that never settles', () => {
     await applier.apply({ revision: '1', data: { theme: 'a' } });
     await settleWith(clock, applier.apply({ revision: '2', data: { theme: 'b' } }));
     await settleWith(clock, applier.clear());
+    expect(storage.peek()).toBeUndefined();
     expect(failures()).toContain('save:timeout');
     expect(applier.getStats().saveErrors).toBeGreaterThan(0);
     storage.setFaults({});
@@ -81,7 +82,11 @@ describe('a storage that never settles', () => {
     expect(storage.peek()?.meta.revision).toBe('3');
     storage.setFaults({ hang: ['save'] });
     await applier.apply({ revision: '4', data: { theme: 'd' } });
+    const timeoutsBefore = failures().filter((f) => f === 'save:timeout').length;
     await settleWith(clock, applier.dispose());
+    // dispose() flushed revision 4 into the hung save, gave up on it and said so.
+    expect(failures().filter((f) => f === 'save:timeout').length).toBe(timeoutsBefore + 1);
+    expect(storage.peek()?.meta.revision).toBe('3');
     expect(applied).toEqual(['1', '2', '3', '4']);
   });
 
