@@ -7,7 +7,8 @@
 //   CHAOS_SCHEDULES=<n>  schedules per layer (default 10000)
 //   CHAOS_LAYER=<name>   only revision-sync or shared-app
 //   CHAOS_INDEX=<i>      replay one schedule (with its seed and layer, as printed)
-//   CHAOS_FLAGGED=1      also the forgeries and checks that wait on other fixes
+//   CHAOS_FLAGGED=0      without the poisoning forgeries (revisions or epochs never served) and
+//                        the stall and lag-report checks, which run by default
 //   CHAOS_DEBUG=1        with CHAOS_INDEX: the engines' debug log (revision-sync)
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';

@@ -11,8 +11,8 @@ export interface ChaosPlan {
 
 /**
  * CHAOS_SEED (default: the fixed seed given), CHAOS_SCHEDULES (default: the count given),
- * CHAOS_INDEX (replay one schedule), CHAOS_FLAGGED=1 (forgeries and checks that wait on other
- * fixes). `scripts/chaos.mjs` documents them all.
+ * CHAOS_INDEX (replay one schedule), CHAOS_FLAGGED=0 (without the poisoning forgeries and the
+ * stall and lag-report checks, which run by default). `scripts/chaos.mjs` documents them all.
  */
 export function chaosPlan(defaults: { seed: number; schedules: number }): ChaosPlan {
   const env = process.env;
@@ -20,7 +20,7 @@ export function chaosPlan(defaults: { seed: number; schedules: number }): ChaosP
     seed: Number(env.CHAOS_SEED ?? defaults.seed),
     schedules: Number(env.CHAOS_SCHEDULES ?? defaults.schedules),
     index: env.CHAOS_INDEX === undefined ? undefined : Number(env.CHAOS_INDEX),
-    flagged: env.CHAOS_FLAGGED === '1',
+    flagged: env.CHAOS_FLAGGED !== '0',
   };
 }
 
@@ -45,7 +45,7 @@ export async function runChaos(
     const result = await play(plan.seed, index, { flagged: plan.flagged });
     addCounts(total, result.counts);
     if (result.failures.length > 0) {
-      const flag = plan.flagged ? ' CHAOS_FLAGGED=1' : '';
+      const flag = plan.flagged ? '' : ' CHAOS_FLAGGED=0';
       const replay = `CHAOS_LAYER=${layer} CHAOS_SEED=${plan.seed} CHAOS_INDEX=${index}${flag}`;
       failures.push(`${layer} schedule ${index} (replay: ${replay} npm run chaos)`);
       for (const line of result.failures.slice(0, 5)) failures.push(`  ${line}`);

@@ -106,7 +106,7 @@ const DEFAULT: readonly Forgery[] = [
 
 /**
  * Poison: revisions or epochs the authority will never serve. A client must drop such a target
- * after its bounded retries; until that is so, these stall a client and run only when asked.
+ * after its bounded retries (found.test.ts); these run unless CHAOS_FLAGGED=0.
  */
 const FLAGGED: readonly Forgery[] = [
   (seen) => ({ ...seen, revision: '18446744073709551615' }),

@@ -246,7 +246,7 @@ export async function playRevisionSchedule(
   }
   // Once settled, a refresh should resolve. A client still waiting for a target the authority
   // never serves rejects here: a poisoning revision, or a late event of an epoch it left (see
-  // found.test.ts). Counted always; a failure only with the flagged checks, until that is fixed.
+  // found.test.ts). Counted always; a failure with the flagged checks (the default).
   for (const [i, client] of clients.entries()) {
     const refreshed = client.handle.refresh().then(
       () => undefined,
