@@ -1,6 +1,6 @@
 // An authority that a buggy app, a buggy storage or a silent peer cannot stall or bloat: every
 // call gets an answer, bad copies are skipped, per-link state stays bounded.
-import { isStateSyncError, PROTOCOL_VERSION } from '@statesync/core';
+import { isStateSyncError, PROTOCOL_VERSION, randomId } from '@statesync/core';
 import { createVirtualClock } from '@statesync/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthorityHost } from '../src/authority/authority-host.js';
@@ -16,7 +16,7 @@ import {
   createExtensionServerTransport,
 } from '../src/links/extension-transport.js';
 import { createLocalLink } from '../src/links/local-link.js';
-import type { TabHub } from '../src/links/tab-hub.js';
+import { createTabHub, type TabHub } from '../src/links/tab-hub.js';
 import { startSharedTab } from '../src/modes/shared-tab.js';
 import type { StoreRecord } from '../src/store/store-record.js';
 import { createTestBed, mockPairTransports, type TestBed } from '../src/testing.js';
@@ -285,5 +285,76 @@ describe('per-link state is bounded', () => {
     expect(ghosts.map((heard) => heard())).toEqual(ghostsHeard);
     expect(live()).toBe(liveHeard + 2);
     host.dispose();
+  });
+});
+
+describe('forged SharedTab hellos', () => {
+  it("links made up by a page on the tabs' channel are dropped once silent; a real tab stays", async () => {
+    const clock = createVirtualClock();
+    const channel = `ghosts-${randomId()}`;
+    const leader = createTabHub({ channel, id: 'leader', logger: quiet });
+    const host = createAuthorityHost({
+      app: 'a',
+      version: '0',
+      logger: quiet,
+      report: () => {},
+      callTimeoutMs: 1_000,
+      timers: clock,
+      silentLinkMs: 1_000,
+    });
+    host.addStore(counter);
+    const stopServing = leader.serve().accept((transport) => host.connect(transport));
+    // A script of the same origin posts hellos in the name of 50 tabs that do not exist.
+    const forger = new BroadcastChannel(channel);
+    const postsTo = new Map<string, number>();
+    const watcher = new BroadcastChannel(channel);
+    watcher.onmessage = (event: MessageEvent) => {
+      const to = (event.data as { to?: string }).to;
+      if (to !== undefined) postsTo.set(to, (postsTo.get(to) ?? 0) + 1);
+    };
+    const link = (from: string, body: unknown) =>
+      forger.postMessage({ statesyncTab: 1, kind: 'link', from, to: 'leader', body });
+    const ghosts = Array.from({ length: 50 }, (_, i) => `ghost-${i}`);
+    for (const ghost of ghosts) {
+      link(ghost, { v: PROTOCOL_VERSION, type: 'hello', app: 'a', version: '0', clientId: ghost });
+      link(ghost, { v: PROTOCOL_VERSION, type: 'subscribe', topic: 'a/counter' });
+    }
+    // A real tab, which answers what the leader asks.
+    const tab = createTabHub({ channel, id: 'tab', logger: quiet });
+    const real = tab.link('leader');
+    real.subscribe((raw) => {
+      const message = raw as { type: string; id: string };
+      if (message.type === 'emit') {
+        real.send({ v: PROTOCOL_VERSION, type: 'emit-result', id: message.id, handled: false });
+      }
+    });
+    real.send({ v: PROTOCOL_VERSION, type: 'hello', app: 'a', version: '0', clientId: 'tab' });
+    real.send({ v: PROTOCOL_VERSION, type: 'subscribe', topic: 'a/counter' });
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+      await clock.flush();
+    };
+    const change = async () => {
+      await host.call('counter', 'increase', [1]);
+      await settle();
+    };
+    await settle();
+    await change();
+    const heard = () => ghosts.reduce((sum, ghost) => sum + (postsTo.get(ghost) ?? 0), 0);
+    expect(heard()).toBeGreaterThanOrEqual(2 * ghosts.length); // the welcome and the change
+    for (let step = 0; step < 12; step++) {
+      await clock.advance(500);
+      await change();
+    }
+    const ghostPosts = heard();
+    const tabPosts = postsTo.get('tab') ?? 0;
+    await change();
+    await change();
+    expect(heard()).toBe(ghostPosts);
+    expect(postsTo.get('tab')).toBeGreaterThanOrEqual(tabPosts + 2);
+    stopServing();
+    host.dispose();
+    for (const end of [forger, watcher]) end.close();
+    for (const hub of [tab, leader]) hub.close();
   });
 });
