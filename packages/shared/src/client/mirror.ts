@@ -6,6 +6,7 @@ import {
   StateSyncError,
   type Subscribable,
 } from '@statesync/core/base';
+import type { Guesses } from '../optimistic/guesses.js';
 import { deepFreeze } from '../store/development.js';
 import { createMirrorLedger, type MirrorLedger } from '../store/ledger.js';
 import { createObservable } from '../store/observable.js';
@@ -17,6 +18,15 @@ export interface Mirror<S> extends Subscribable<S> {
   readonly applier: SnapshotApplier<S>;
   /** The calls the mirrored state holds, kept in step with every apply. */
   readonly ledger: MirrorLedger;
+  /** The state as the authority sent it: what `getState` shows, without guesses. */
+  confirmed(): S;
+  /**
+   * Shows the confirmed state after each apply, with the ledger already at its revision (frozen
+   * in development). Optimistic guesses replace it to show themselves over it.
+   */
+  show(confirmed: S): void;
+  /** This store's optimistic calls, once their code is loaded (`optimistic/guesses.ts`). */
+  guesses?: Guesses;
 }
 
 /**
@@ -28,28 +38,36 @@ export interface Mirror<S> extends Subscribable<S> {
 export function createMirror<S>(initial: S, logger: Logger, freeze = false): Mirror<S> {
   // Frozen in development, so that code mutating what it was given throws where it does so.
   const value = createObservable(freeze ? deepFreeze(initial) : initial, logger);
-  const set = freeze ? (next: S) => value.set(deepFreeze(next)) : value.set;
+  let confirmed = value.getState();
+  const set = (next: S) => {
+    confirmed = next;
+    mirror.show(next);
+  };
   const ledger = createMirrorLedger();
-  return {
+  const mirror: Mirror<S> = {
     getState: value.getState,
     subscribe: value.subscribe,
     ledger,
+    confirmed: () => confirmed,
+    show: freeze ? (next) => value.set(deepFreeze(next)) : value.set,
     applier: {
       apply(snapshot) {
-        const problem = dataProblem(snapshot.data, kindOf(value.getState()));
+        const problem = dataProblem(snapshot.data, kindOf(confirmed));
         if (problem !== undefined) throw new StateSyncError('protocol', `snapshot: ${problem}`);
-        set(keepEqual(value.getState(), snapshot.data) as S);
+        const next = keepEqual(confirmed, snapshot.data) as S;
         ledger.replaced(snapshot.epoch, snapshot.revision);
+        set(next);
       },
       applyPatch(patch) {
-        const next = applyPatch(value.getState(), patch.ops);
-        const problem = dataProblem(next, kindOf(value.getState()));
+        const next = applyPatch(confirmed, patch.ops);
+        const problem = dataProblem(next, kindOf(confirmed));
         if (problem !== undefined) throw new StateSyncError('protocol', `delta: ${problem}`);
-        set(next);
         ledger.applied(patch.epoch, patch.revision);
+        set(next);
       },
     },
   };
+  return mirror;
 }
 
 /**

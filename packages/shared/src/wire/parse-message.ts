@@ -1,6 +1,5 @@
 import {
   assertRevision,
-  type CallMessage,
   isProtocolMessage,
   PROTOCOL_VERSION,
   type PullErrorMessage,
@@ -12,6 +11,7 @@ import type {
   ByeMessage,
   EmitMessage,
   EmitResultMessage,
+  GuessedCallMessage,
   HelloMessage,
   LedgerInvalidateMessage,
   LedgerSnapshotMessage,
@@ -29,7 +29,7 @@ export type ServerBound =
   | UnsubscribeMessage
   | ByeMessage
   | PullMessage
-  | CallMessage
+  | GuessedCallMessage
   | EmitMessage
   | EmitResultMessage;
 
