@@ -1,21 +1,26 @@
 // @statesync/shared's optimistic actions: the time from an input (a call of an action) until the
-// calling window shows its change, with the action listed in `optimistic` and without. The
-// authority runs in a worker_threads Worker, the client on the main thread, over a
-// MessageChannel; the baseline is a raw postMessage round trip to the same worker, measured in
-// the same run, alternating with both subjects round by round.
+// calling window shows its change, with the action listed in `optimistic` and without. In node
+// (the authority in a worker_threads Worker, the client on the main thread, a MessageChannel)
+// and in headless Chromium (the authority in a real SharedWorker). The baseline is a raw
+// postMessage round trip to a worker that posts it straight back, measured in the same run,
+// taking turns with both subjects round by round.
 import { createMessagePortTransport } from '@statesync/core';
 import { createSharedApp, spawn } from '@statesync/shared';
+import { launchBrowser } from '../e2e/harness/launch-browser.mjs';
 import { median, now, percentile } from './measure.mjs';
+import { createInputs } from './optimistic/inputs.mjs';
 import { FIELDS, fields } from './optimistic/stores.mjs';
 import { collectingLogger, withTimeout } from './shared-app/common.mjs';
-import { startWorker, UPDATE_TIMEOUT_MS } from './shared-app/node-host.mjs';
+import { bundle, checkPage, openPage, PAGE_HTML, serve } from './shared-app/harness.mjs';
+import { startWorker } from './shared-app/node-host.mjs';
 
 export const title =
-  'optimistic actions: input → shown in the calling window (node worker_threads; wall time)';
+  'optimistic actions: input → shown in the calling window (node worker_threads, Chromium SharedWorker; wall time)';
 
-const WARMUP = 300;
-const ROUNDS = 10;
-const PER_ROUND = 150;
+const PLAN = {
+  node: { warmup: 300, rounds: 10, perRound: 150 },
+  chromium: { warmup: 200, rounds: 8, perRound: 100 },
+};
 const SUBJECTS = ['optimistic', 'plain', 'raw'];
 
 const toUs = (ms) => ms * 1000;
@@ -24,7 +29,57 @@ const summarize = (rounds) => ({
   p99: toUs(median(rounds.map((series) => percentile(series, 99)))),
 });
 
-export async function run({ report }) {
+/** Warm-up, then rounds of every subject, order reversed every other round. */
+async function rounds({ warmup, rounds: count, perRound }, measure) {
+  for (const subject of SUBJECTS) await measure(subject, warmup);
+  const samples = Object.fromEntries(SUBJECTS.map((s) => [s, { shown: [], settled: [] }]));
+  for (let round = 0; round < count; round++) {
+    for (const subject of round % 2 ? [...SUBJECTS].reverse() : SUBJECTS) {
+      const { shown, settled } = await measure(subject, perRound);
+      samples[subject].shown.push(shown);
+      samples[subject].settled.push(settled);
+    }
+  }
+  return samples;
+}
+
+function reportAll(report, where, samples) {
+  const baseline = summarize(samples.raw.shown);
+  for (const [subject, label] of [
+    ['optimistic', 'listed in optimistic'],
+    ['plain', 'not optimistic'],
+  ]) {
+    const shown = summarize(samples[subject].shown);
+    report({
+      name: `${where}, ${FIELDS} fields: input → shown in the calling window, ${label}`,
+      value: shown.p50,
+      unit: 'µs',
+      p99: shown.p99,
+      baseline: {
+        name: 'raw postMessage round trip',
+        value: baseline.p50,
+        unit: 'µs',
+        p99: baseline.p99,
+      },
+      extra: {
+        spawnResolvedUs: summarize(samples[subject].settled),
+        samples: samples[subject].shown.flat().map(toUs),
+        baselineSamples: samples.raw.shown.flat().map(toUs),
+      },
+    });
+  }
+  const optimistic = summarize(samples.optimistic.settled);
+  const plain = summarize(samples.plain.settled);
+  report({
+    name: `${where}, ${FIELDS} fields: input → confirmed (spawn resolves), listed in optimistic`,
+    value: optimistic.p50,
+    unit: 'µs',
+    p99: optimistic.p99,
+    baseline: { name: 'the same, not optimistic', value: plain.p50, unit: 'µs', p99: plain.p99 },
+  });
+}
+
+async function runNode(report) {
   const problems = [];
   const authority = await startWorker(new URL('./optimistic/worker.mjs', import.meta.url), {});
   const logger = collectingLogger(problems);
@@ -42,104 +97,52 @@ export async function run({ report }) {
   const raw = authority.link('raw');
   try {
     await withTimeout(app.ready, 30_000, 'the client joining');
-    const handle = app.store(fields);
-    /** The change the calling window waits for, and when it showed it. */
-    let armed;
-    handle.subscribe((state) => {
-      if (armed && armed.shownAt === undefined && state[armed.field] === armed.value) {
-        armed.shownAt = now();
-      }
+    const inputs = createInputs({
+      handle: app.store(fields),
+      spawn,
+      clock: now,
+      post: (message) => raw.postMessage(message),
+      onAnswer: (listener) => raw.on('message', listener),
     });
-    let value = 0;
-    const next = () => {
-      value++;
-      return { field: `f${value % FIELDS}`, value };
-    };
-    const input = async (action) => {
-      const target = next();
-      armed = target;
-      const t0 = now();
-      const call = spawn(handle, action, [target.field, target.value]);
-      await withTimeout(call, UPDATE_TIMEOUT_MS, `${action} settling`);
-      const settledAt = now();
-      if (target.shownAt === undefined) throw new Error(`${action}: the change was never shown`);
-      armed = undefined;
-      return { shown: target.shownAt - t0, settled: settledAt - t0 };
-    };
-    let answer;
-    raw.on('message', (data) => answer?.(data));
-    const rawRound = () => {
-      const target = next();
-      const t0 = now();
-      const back = new Promise((resolve) => {
-        answer = resolve;
-      });
-      raw.postMessage(target);
-      return withTimeout(back, UPDATE_TIMEOUT_MS, 'raw round trip').then(() => {
-        const ms = now() - t0;
-        return { shown: ms, settled: ms };
-      });
-    };
-    const once = { optimistic: () => input('set'), plain: () => input('setPlain'), raw: rawRound };
-
-    for (const subject of SUBJECTS) for (let i = 0; i < WARMUP; i++) await once[subject]();
-    const samples = Object.fromEntries(SUBJECTS.map((s) => [s, { shown: [], settled: [] }]));
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 ? [...SUBJECTS].reverse() : SUBJECTS;
-      for (const subject of order) {
-        const shown = [];
-        const settled = [];
-        for (let i = 0; i < PER_ROUND; i++) {
-          const sample = await once[subject]();
-          shown.push(sample.shown);
-          settled.push(sample.settled);
-        }
-        samples[subject].shown.push(shown);
-        samples[subject].settled.push(settled);
-      }
-    }
-    const baseline = summarize(samples.raw.shown);
-    for (const [subject, label] of [
-      ['optimistic', 'listed in optimistic'],
-      ['plain', 'not optimistic'],
-    ]) {
-      const shown = summarize(samples[subject].shown);
-      report({
-        name: `node, ${FIELDS} fields: input → shown in the calling window, ${label}`,
-        value: shown.p50,
-        unit: 'µs',
-        p99: shown.p99,
-        baseline: {
-          name: 'raw postMessage round trip',
-          value: baseline.p50,
-          unit: 'µs',
-          p99: baseline.p99,
-        },
-        extra: {
-          spawnResolvedUs: summarize(samples[subject].settled),
-          samples: samples[subject].shown.flat().map(toUs),
-          baselineSamples: samples.raw.shown.flat().map(toUs),
-        },
-      });
-    }
-    const optimisticSettled = summarize(samples.optimistic.settled);
-    const plainSettled = summarize(samples.plain.settled);
-    report({
-      name: `node, ${FIELDS} fields: input → confirmed (spawn resolves), listed in optimistic`,
-      value: optimisticSettled.p50,
-      unit: 'µs',
-      p99: optimisticSettled.p99,
-      baseline: {
-        name: 'the same, not optimistic',
-        value: plainSettled.p50,
-        unit: 'µs',
-        p99: plainSettled.p99,
-      },
-    });
+    reportAll(report, 'node', await rounds(PLAN.node, inputs.measure));
   } finally {
     await app.dispose();
     raw.close();
     await authority.stop();
   }
   if (problems.length) throw new Error(`in the client: ${problems.join('; ')}`);
+}
+
+async function runChromium(report) {
+  const [page, worker, echo] = await Promise.all([
+    bundle(new URL('./optimistic/page.mjs', import.meta.url)),
+    bundle(new URL('./optimistic/browser-worker.mjs', import.meta.url)),
+    bundle(new URL('./optimistic/echo-worker.mjs', import.meta.url)),
+  ]);
+  const server = await serve({
+    '/': PAGE_HTML,
+    '/page.js': page,
+    '/app-worker.js': worker,
+    '/echo-worker.js': echo,
+  });
+  const browser = await launchBrowser();
+  const errors = [];
+  try {
+    const context = await browser.newContext();
+    const tab = await openPage(context, server.url, errors);
+    await tab.evaluate(() => window.sharedBench.start());
+    const samples = await rounds(PLAN.chromium, (subject, count) =>
+      tab.evaluate(([who, n]) => window.sharedBench.measure(who, n), [subject, count]),
+    );
+    await checkPage(tab, errors);
+    reportAll(report, 'chromium', samples);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+export async function run({ report }) {
+  await runNode(report);
+  await runChromium(report);
 }
