@@ -351,6 +351,21 @@ describe('optimistic actions on a client', () => {
     expect(second.store(counter).getState().count).toBe(2);
   });
 
+  it('a right guess re-renders nothing: the confirmed state keeps what it got right', async () => {
+    const { gate, clients } = await start(1);
+    const list = clients[0]!.store(todos);
+    gate.hold();
+    const added = list.actions.add('same');
+    const guessed = list.getState();
+    const seen = history(list);
+    gate.release();
+    await added;
+    await drain();
+    // The authority's state replaced the guess without a change a listener could see.
+    expect(list.getState()).toBe(guessed);
+    expect(seen).toEqual([]);
+  });
+
   it('a guess is frozen in development, as every state a mirror shows', async () => {
     const { gate, clients } = await start(1);
     const mine = clients[0]!.store(todos);

@@ -25,6 +25,8 @@ export interface Mirror<S> extends Subscribable<S> {
    * in development). Optimistic guesses replace it to show themselves over it.
    */
   show(confirmed: S): void;
+  /** {@link keepEqual}, for the guesses (loaded apart, they cannot import it). */
+  keep(previous: unknown, next: unknown): unknown;
   /** This store's optimistic calls, once their code is loaded (`optimistic/guesses.ts`). */
   guesses?: Guesses;
 }
@@ -50,6 +52,7 @@ export function createMirror<S>(initial: S, logger: Logger, freeze = false): Mir
     ledger,
     confirmed: () => confirmed,
     show: freeze ? (next) => value.set(deepFreeze(next)) : value.set,
+    keep: keepEqual,
     applier: {
       apply(snapshot) {
         const problem = dataProblem(snapshot.data, kindOf(confirmed));
