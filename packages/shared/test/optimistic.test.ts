@@ -66,7 +66,7 @@ const todos = defineStore({
  * An authority's side whose links hold every `call` on its way to the authority while
  * `hold()` is on; `release(link?)` lets them through in the order they were sent.
  */
-function gatedLinks() {
+function gatedLinks(tamper?: (message: Record<string, unknown>) => void) {
   let acceptor: ((transport: Transport) => void) | undefined;
   const waiting: Transport[] = [];
   const held: { link: number; deliver: () => void }[] = [];
@@ -92,6 +92,7 @@ function gatedLinks() {
           const type = (message as { type?: unknown }).type;
           if (direction === 'to-client' && type === 'invalidate') {
             invalidations.push({ link, message: message as Record<string, unknown> });
+            tamper?.(message as Record<string, unknown>);
           }
           if (holding && direction === 'to-server' && type === 'call') held.push({ link, deliver });
           else queueMicrotask(deliver);
@@ -121,8 +122,12 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.dispose()));
 });
 
-async function start(clients: number, name = 'optimistic-test') {
-  const gate = gatedLinks();
+async function start(
+  clients: number,
+  name = 'optimistic-test',
+  tamper?: (message: Record<string, unknown>) => void,
+) {
+  const gate = gatedLinks(tamper);
   const options = { stores: [counter, todos], logger: noopLogger, development: true };
   const server = createSharedApp({
     ...options,
@@ -364,6 +369,27 @@ describe('optimistic actions on a client', () => {
     // The authority's state replaced the guess without a change a listener could see.
     expect(list.getState()).toBe(guessed);
     expect(seen).toEqual([]);
+  });
+
+  it('applied ids that are not calls of this client are ignored; the answer still lands the guess', async () => {
+    for (const forged of ['bogus', [42, null], ['someone-else-c1']]) {
+      const { gate, clients } = await start(1, `optimistic-forged-${String(forged)}`, (message) => {
+        if ('applied' in message) message.applied = forged;
+      });
+      const mine = clients[0]!.store(counter);
+      const seen = history(mine);
+      gate.hold();
+      const call = mine.actions.increase(3);
+      expect(mine.getState().count).toBe(3);
+      gate.release();
+      expect(await call).toBe(3);
+      await drain();
+      expect(mine.getState().count).toBe(3);
+      // The change and the answer are one message apart: never more than the one call.
+      expect(seen.every((state) => state.count <= 6)).toBe(true);
+      expect(seen.at(-1)?.count).toBe(3);
+      await Promise.all(apps.splice(0).map((app) => app.dispose()));
+    }
   });
 
   it('a guess is frozen in development, as every state a mirror shows', async () => {
