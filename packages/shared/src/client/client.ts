@@ -29,6 +29,7 @@ import { checkCall } from './check-call.js';
 import { createIncomingCheck } from './check-incoming.js';
 import { clientChannel } from './client-channel.js';
 import type { Mirror } from './mirror.js';
+import { mirrorApplier } from './mirror-applier.js';
 import { createResumeProbes } from './resume-probes.js';
 
 export interface SharedClientOptions {
@@ -303,7 +304,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
           },
           // The engine validates the envelope; the data is whatever the authority holds.
           provider: probes.provider(topic, mirror.ledger, pulls as SnapshotProvider<object>),
-          applier: mirror.applier,
+          applier: mirrorApplier(mirror),
           logger: tagLogger(logger, { store: definition.name }),
           onError: (context) =>
             report({ phase: 'sync', error: context.error, store: definition.name, sync: context }),

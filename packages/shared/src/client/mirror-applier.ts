@@ -1,0 +1,68 @@
+import { applyPatch, isPlainObject, type SnapshotApplier, StateSyncError } from '@statesync/core';
+import { dataProblem, kindOf } from '../store/store-record.js';
+import type { Mirror } from './mirror.js';
+
+/**
+ * What the engine writes `mirror` through. Deltas are applied copy-on-write, so everything off
+ * the changed paths keeps its identity; a full snapshot (first sync, or after a gap) is merged
+ * so that parts equal to what was shown before keep their identity too.
+ */
+export function mirrorApplier<S>(mirror: Mirror<S>): SnapshotApplier<S> {
+  const { ledger } = mirror;
+  return {
+    apply(snapshot) {
+      const problem = dataProblem(snapshot.data, kindOf(mirror.getState()));
+      if (problem !== undefined) throw new StateSyncError('protocol', `snapshot: ${problem}`);
+      mirror.set(keepEqual(mirror.getState(), snapshot.data) as S);
+      ledger.replaced(snapshot.epoch, snapshot.revision);
+    },
+    applyPatch(patch) {
+      const next = applyPatch(mirror.getState(), patch.ops);
+      const problem = dataProblem(next, kindOf(mirror.getState()));
+      if (problem !== undefined) throw new StateSyncError('protocol', `delta: ${problem}`);
+      mirror.set(next);
+      ledger.applied(patch.epoch, patch.revision);
+    },
+  };
+}
+
+/**
+ * `next`, except that every part deeply equal to the same part of `previous` is `previous`'s
+ * object: a resync that changed one field re-renders only what reads that field.
+ */
+export function keepEqual(previous: unknown, next: unknown): unknown {
+  if (Object.is(previous, next)) return previous;
+  if (Array.isArray(previous) && Array.isArray(next)) {
+    let same = previous.length === next.length;
+    const merged = next.map((item, index) => {
+      const kept = index < previous.length ? keepEqual(previous[index], item) : item;
+      same &&= kept === previous[index];
+      return kept;
+    });
+    return same ? previous : merged;
+  }
+  if (isPlainObject(previous) && isPlainObject(next)) {
+    const previousKeys = Object.keys(previous);
+    const nextKeys = Object.keys(next);
+    let same = previousKeys.length === nextKeys.length;
+    const merged: Record<string, unknown> = {};
+    for (const key of nextKeys) {
+      const had = Object.hasOwn(previous, key);
+      const kept = had ? keepEqual(previous[key], next[key]) : next[key];
+      same &&= had && kept === previous[key];
+      if (key === '__proto__') {
+        // Defined, not assigned, so an own "__proto__" key stays a plain key.
+        Object.defineProperty(merged, key, {
+          value: kept,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      } else {
+        merged[key] = kept;
+      }
+    }
+    return same ? previous : merged;
+  }
+  return next;
+}
