@@ -188,10 +188,11 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       case 'invalidate': {
         const refused = incoming.invalidation(message);
         if (refused) return report({ phase: 'message', error: refused, message: raw });
-        const { v: _v, type: _type, calls, ...event } = message;
-        const store = byTopic.get(event.topic);
-        if (calls) store?.mirror.ledger.expect(event.epoch, event.revision, calls);
-        store?.onEvent?.(event);
+        // Handed on as it came: the engine reads an event's own fields only, into one of its own.
+        const store = byTopic.get(message.topic);
+        const { calls } = message;
+        if (calls) store?.mirror.ledger.expect(message.epoch, message.revision, calls);
+        store?.onEvent?.(message);
         return;
       }
       case 'snapshot': {

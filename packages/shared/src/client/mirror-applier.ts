@@ -33,6 +33,8 @@ export function mirrorApplier<S>(mirror: Mirror<S>): SnapshotApplier<S> {
 export function keepEqual(previous: unknown, next: unknown): unknown {
   if (Object.is(previous, next)) return previous;
   if (Array.isArray(previous) && Array.isArray(next)) {
+    // Nothing to keep (a first sync of a list that started empty): the new list as it came.
+    if (previous.length === 0) return next.length === 0 ? previous : next;
     let same = previous.length === next.length;
     const merged = next.map((item, index) => {
       const kept = index < previous.length ? keepEqual(previous[index], item) : item;
