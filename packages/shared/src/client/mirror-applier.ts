@@ -10,18 +10,23 @@ import type { Mirror } from './mirror.js';
 export function mirrorApplier<S>(mirror: Mirror<S>): SnapshotApplier<S> {
   const { ledger } = mirror;
   return {
+    // Written over the confirmed state (not a guess shown over it); the ledger moves first, so
+    // that the guesses a change holds leave the view in the same notification.
     apply(snapshot) {
-      const problem = dataProblem(snapshot.data, kindOf(mirror.getState()));
+      const confirmed = mirror.confirmed();
+      const problem = dataProblem(snapshot.data, kindOf(confirmed));
       if (problem !== undefined) throw new StateSyncError('protocol', `snapshot: ${problem}`);
-      mirror.set(keepEqual(mirror.getState(), snapshot.data) as S);
+      const next = keepEqual(confirmed, snapshot.data) as S;
       ledger.replaced(snapshot.epoch, snapshot.revision);
+      mirror.set(next);
     },
     applyPatch(patch) {
-      const next = applyPatch(mirror.getState(), patch.ops);
-      const problem = dataProblem(next, kindOf(mirror.getState()));
+      const confirmed = mirror.confirmed();
+      const next = applyPatch(confirmed, patch.ops);
+      const problem = dataProblem(next, kindOf(confirmed));
       if (problem !== undefined) throw new StateSyncError('protocol', `delta: ${problem}`);
-      mirror.set(next);
       ledger.applied(patch.epoch, patch.revision);
+      mirror.set(next);
     },
   };
 }
