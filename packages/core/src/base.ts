@@ -1,7 +1,7 @@
 // `@statesync/core/base`: the parts of the core that statesync packages use in code a page
-// loads first (errors, logging, ids, revisions, the transport end), without the revision
-// engine, the authority, the pull client, patches and the MessagePort and WebSocket
-// transports, which only code loaded later uses. esbuild splits a page's code by module: every
+// loads first (errors, logging, ids, revisions), without the revision engine, the authority,
+// the pull client, patches and the transports (their common end, MessagePort, WebSocket),
+// which only code loaded later uses. esbuild splits a page's code by module: every
 // module that a file in the page's first chunk imports, used there or not, lands in that chunk
 // as soon as any chunk uses it. So what is here is what such code needs, and nothing that
 // would pull a later chunk's modules in. The same modules as `@statesync/core`, so classes and
@@ -47,9 +47,4 @@ export {
 } from './revision.js';
 export { createObservable, type Observable } from './subscribable.js';
 export { defaultTimers } from './timers.js';
-export {
-  createTransportEnd,
-  type TransportEnd,
-  type TransportMedium,
-} from './transport-end.js';
 export type * from './types.js';

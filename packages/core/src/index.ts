@@ -37,6 +37,11 @@ export {
 } from './store-applier.js';
 export { createThrottle, type Throttle } from './throttle.js';
 export {
+  createTransportEnd,
+  type TransportEnd,
+  type TransportMedium,
+} from './transport-end.js';
+export {
   createTransportProvider,
   createTransportSubscriber,
   type ServeAuthorityOptions,

@@ -5,7 +5,7 @@ import {
   PROTOCOL_VERSION,
   randomId,
   type Unsubscribe,
-} from '@statesync/core/base';
+} from '@statesync/core';
 import type { ServerTransport } from '../types.js';
 import { DEFAULT_LINK_NAME } from '../wire/names.js';
 import { checkScope } from './check-scope.js';
