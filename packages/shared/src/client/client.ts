@@ -29,6 +29,7 @@ import { checkCall } from './check-call.js';
 import { createIncomingCheck } from './check-incoming.js';
 import { clientChannel } from './client-channel.js';
 import type { Mirror } from './mirror.js';
+import { keepEqual, mirrorApplier } from './mirror-applier.js';
 import { createResumeProbes } from './resume-probes.js';
 
 export interface SharedClientOptions {
@@ -192,12 +193,13 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       case 'invalidate': {
         const refused = incoming.invalidation(message);
         if (refused) return report({ phase: 'message', error: refused, message: raw });
-        const { v: _v, type: _type, calls, applied, ...event } = message;
-        const store = byTopic.get(event.topic);
-        if (calls) store?.mirror.ledger.expect(event.epoch, event.revision, calls);
+        // Handed on as it came: the engine reads an event's own fields only, into one of its own.
+        const store = byTopic.get(message.topic);
+        const { calls, applied } = message;
+        if (calls) store?.mirror.ledger.expect(message.epoch, message.revision, calls);
         // Before the engine applies the delta: the guesses it holds go in the same apply.
-        if (applied) store?.mirror.guesses?.landed(event.epoch, event.revision, applied);
-        store?.onEvent?.(event);
+        if (applied) store?.mirror.guesses?.landed(message.epoch, message.revision, applied);
+        store?.onEvent?.(message);
         return;
       }
       case 'snapshot': {
@@ -312,7 +314,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
           },
           // The engine validates the envelope; the data is whatever the authority holds.
           provider: probes.provider(topic, mirror.ledger, pulls as SnapshotProvider<object>),
-          applier: mirror.applier,
+          applier: mirrorApplier(mirror),
           logger: tagLogger(logger, { store: definition.name }),
           onError: (context) =>
             report({ phase: 'sync', error: context.error, store: definition.name, sync: context }),
@@ -325,7 +327,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       let guessCode: Promise<unknown> | undefined;
       if (definition.optimistic && options.optimistic !== false) {
         guessCode = import('../optimistic/guesses.js').then(
-          (code) => code.attachGuesses(definition, mirror, logger),
+          (code) => code.attachGuesses(definition, mirror, logger, keepEqual),
           (error: unknown) => logger.warn('could not load the optimistic code', { error }),
         );
       }

@@ -40,8 +40,6 @@ export interface GuessedMirror {
   readonly ledger: MirrorLedger;
   getState(): object;
   confirmed(): object;
-  /** `next`, with every part deeply equal to the same part of `previous` being `previous`'s. */
-  keep(previous: unknown, next: unknown): unknown;
   show(confirmed: object): void;
   guesses?: Guesses;
 }
@@ -60,6 +58,11 @@ export function attachGuesses(
   definition: AnyStoreDefinition,
   mirror: GuessedMirror,
   logger: Logger,
+  /**
+   * `next`, with every part deeply equal to the same part of `previous` being `previous`'s
+   * (`keepEqual` of `client/mirror-applier.ts`, which loads with the link's code).
+   */
+  keep: (previous: unknown, next: unknown) => unknown,
 ): Guesses {
   if (mirror.guesses) return mirror.guesses;
   const names = new Set(definition.optimistic);
@@ -127,9 +130,9 @@ export function attachGuesses(
   // A guess that was right re-renders nothing when the authority's state replaces it.
   const show = () => {
     const next = layer(mirror.confirmed());
-    const keep = went;
+    const kept = went ? (keep(mirror.getState(), next) as object) : next;
     went = false;
-    publish(keep ? (mirror.keep(mirror.getState(), next) as object) : next);
+    publish(kept);
   };
   /** Shows the state again from scratch: after a guess went. */
   const reshow = () => {
