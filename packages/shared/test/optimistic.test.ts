@@ -70,6 +70,8 @@ function gatedLinks() {
   let acceptor: ((transport: Transport) => void) | undefined;
   const waiting: Transport[] = [];
   const held: { link: number; deliver: () => void }[] = [];
+  /** Every invalidation delivered to a client, by link. */
+  const invalidations: { link: number; message: Record<string, unknown> }[] = [];
   let holding = false;
   let links = 0;
   const server: ServerTransport = {
@@ -88,6 +90,9 @@ function gatedLinks() {
       const local = createLocalLink({
         route(message: unknown, direction: Direction, deliver: () => void) {
           const type = (message as { type?: unknown }).type;
+          if (direction === 'to-client' && type === 'invalidate') {
+            invalidations.push({ link, message: message as Record<string, unknown> });
+          }
           if (holding && direction === 'to-server' && type === 'call') held.push({ link, deliver });
           else queueMicrotask(deliver);
         },
@@ -96,6 +101,7 @@ function gatedLinks() {
       else waiting.push(local.server);
       return local.client;
     },
+    invalidations,
     hold() {
       holding = true;
     },
@@ -327,6 +333,48 @@ describe('optimistic actions on a client', () => {
     gate.release(0);
     await toggled;
     expect(first.store(todos).getState().items).toEqual([{ id: 1, text: 'theirs', done: true }]);
+  });
+
+  it('the authority names an optimistic call to its caller alone, in the change that holds it', async () => {
+    const { gate, clients } = await start(2);
+    const [first, second] = clients as [SharedApp, SharedApp];
+    gate.invalidations.length = 0;
+    await first.store(counter).actions.increase(1);
+    await first.store(counter).actions.plainIncrease(1);
+    await drain();
+    const byLink = (link: number) =>
+      gate.invalidations.filter((seen) => seen.link === link).map((seen) => seen.message.applied);
+    const [named, plain] = byLink(0);
+    expect(named).toEqual([expect.stringMatching(/-c\d+$/)]);
+    expect(plain).toBeUndefined();
+    expect(byLink(1)).toEqual([undefined, undefined]);
+    expect(second.store(counter).getState().count).toBe(2);
+  });
+
+  it('a right guess re-renders nothing: the confirmed state keeps what it got right', async () => {
+    const { gate, clients } = await start(1);
+    const list = clients[0]!.store(todos);
+    gate.hold();
+    const added = list.actions.add('same');
+    const guessed = list.getState();
+    const seen = history(list);
+    gate.release();
+    await added;
+    await drain();
+    // The authority's state replaced the guess without a change a listener could see.
+    expect(list.getState()).toBe(guessed);
+    expect(seen).toEqual([]);
+  });
+
+  it('a guess is frozen in development, as every state a mirror shows', async () => {
+    const { gate, clients } = await start(1);
+    const mine = clients[0]!.store(todos);
+    gate.hold();
+    const added = mine.actions.add('frozen');
+    expect(mine.getState().items).toHaveLength(1);
+    expect(Object.isFrozen(mine.getState().items[0])).toBe(true);
+    gate.release();
+    await added;
   });
 
   it('a call that times out is rolled back', async () => {

@@ -8,6 +8,7 @@ import {
 } from '@statesync/core';
 import { create } from 'mutative';
 import { findAction } from '../store/define-store.js';
+import { keepEqual } from '../store/keep-equal.js';
 import type { MirrorLedger } from '../store/ledger.js';
 import type { AnyStoreDefinition } from '../types.js';
 
@@ -38,6 +39,7 @@ export interface Guesses {
 /** What the guesses need of a client's mirror (`client/mirror.ts`). */
 export interface GuessedMirror {
   readonly ledger: MirrorLedger;
+  getState(): object;
   confirmed(): object;
   show(confirmed: object): void;
   guesses?: Guesses;
@@ -65,6 +67,8 @@ export function attachGuesses(
   let base: object | undefined;
   let shown: object | undefined;
   let count = 0;
+  /** A guess went since the last showing: what is shown next keeps the parts it got right. */
+  let went = false;
 
   const run = (state: object, guess: Guess): object => {
     try {
@@ -105,7 +109,9 @@ export function attachGuesses(
       // A new confirmed state: what it holds is no guess any more; the rest is run again on it.
       const entries = mirror.ledger.entries();
       const known = entries.length > 0 ? new Set(entries.map(([id]) => id)) : undefined;
+      const before = pending.length;
       pending = pending.filter((guess) => !holds(guess, known));
+      went ||= pending.length !== before;
       base = confirmed;
       shown = confirmed;
       count = 0;
@@ -117,7 +123,13 @@ export function attachGuesses(
 
   // The mirror's own: it freezes what it shows in development.
   const publish = mirror.show;
-  const show = () => publish(layer(mirror.confirmed()));
+  // A guess that was right re-renders nothing when the authority's state replaces it.
+  const show = () => {
+    const next = layer(mirror.confirmed());
+    const keep = went;
+    went = false;
+    publish(keep ? (keepEqual(mirror.getState(), next) as object) : next);
+  };
   /** Shows the state again from scratch: after a guess went. */
   const reshow = () => {
     base = undefined;
@@ -140,7 +152,9 @@ export function attachGuesses(
       const drop = () => {
         const before = pending.length;
         pending = pending.filter((guess) => guess.id !== id);
-        if (pending.length !== before) reshow();
+        if (pending.length === before) return;
+        went = true;
+        reshow();
       };
       settled.then(drop, drop);
     },
