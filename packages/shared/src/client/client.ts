@@ -29,7 +29,7 @@ import { checkCall } from './check-call.js';
 import { createIncomingCheck } from './check-incoming.js';
 import { clientChannel } from './client-channel.js';
 import type { Mirror } from './mirror.js';
-import { keepEqual, mirrorApplier } from './mirror-applier.js';
+import { mirrorApplier } from './mirror-applier.js';
 import { createResumeProbes } from './resume-probes.js';
 
 export interface SharedClientOptions {
@@ -327,7 +327,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       let guessCode: Promise<unknown> | undefined;
       if (definition.optimistic && options.optimistic !== false) {
         guessCode = import('../optimistic/guesses.js').then(
-          (code) => code.attachGuesses(definition, mirror, logger, keepEqual),
+          (code) => code.attachGuesses(definition, mirror, logger),
           (error: unknown) => logger.warn('could not load the optimistic code', { error }),
         );
       }

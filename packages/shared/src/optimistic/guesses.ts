@@ -8,6 +8,7 @@ import {
 } from '@statesync/core';
 import { create } from 'mutative';
 import { findAction } from '../store/define-store.js';
+import { keepEqual } from '../store/keep-equal.js';
 import type { MirrorLedger } from '../store/ledger.js';
 import type { AnyStoreDefinition } from '../types.js';
 
@@ -58,11 +59,6 @@ export function attachGuesses(
   definition: AnyStoreDefinition,
   mirror: GuessedMirror,
   logger: Logger,
-  /**
-   * `next`, with every part deeply equal to the same part of `previous` being `previous`'s
-   * (`keepEqual` of `client/mirror-applier.ts`, which loads with the link's code).
-   */
-  keep: (previous: unknown, next: unknown) => unknown,
 ): Guesses {
   if (mirror.guesses) return mirror.guesses;
   const names = new Set(definition.optimistic);
@@ -130,9 +126,9 @@ export function attachGuesses(
   // A guess that was right re-renders nothing when the authority's state replaces it.
   const show = () => {
     const next = layer(mirror.confirmed());
-    const kept = went ? (keep(mirror.getState(), next) as object) : next;
+    const keep = went;
     went = false;
-    publish(kept);
+    publish(keep ? (keepEqual(mirror.getState(), next) as object) : next);
   };
   /** Shows the state again from scratch: after a guess went. */
   const reshow = () => {
