@@ -105,6 +105,8 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     inherited.set(call.store, [...(inherited.get(call.store) ?? []), call]);
   }
   let counter = 0;
+  /** The stores whose guesses hear every result: not every store, on each call's answer. */
+  const guessing: ClientStore[] = [];
 
   const send = (message: WireMessage) => transport.send(message);
   const trySend = (message: WireMessage) => {
@@ -220,7 +222,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       case 'pull-error':
         return pulls.answer(message);
       case 'result':
-        for (const store of stores.values()) store.mirror.guesses?.answered(message);
+        for (const store of guessing) store.mirror.guesses?.answered(message);
         return calls.answer(message);
       case 'emit':
         return direct.answer(AUTHORITY, message);
@@ -327,7 +329,10 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       let guessCode: Promise<unknown> | undefined;
       if (definition.optimistic && options.optimistic !== false) {
         guessCode = import('../optimistic/guesses.js').then(
-          (code) => code.attachGuesses(definition, mirror, logger),
+          (code) => {
+            code.attachGuesses(definition, mirror, logger);
+            guessing.push(store);
+          },
           (error: unknown) => logger.warn('could not load the optimistic code', { error }),
         );
       }
