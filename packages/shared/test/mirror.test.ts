@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { keepEqual } from '../src/client/mirror.js';
+import { keepEqual } from '../src/client/mirror-applier.js';
 import { defineStore, spawn } from '../src/index.js';
 import { createTestBed, type HubTraffic, type TestBed } from '../src/testing.js';
 import { todos } from './stores.js';

@@ -111,7 +111,8 @@ export function createClientView(
       const calls = mirror.ledger.entries();
       // A state DevTools travelled to is shown here but is not the truth: hand over the live one.
       const live = mirror.ledger.live();
-      return live ? { ...live, calls } : { revision, data: mirror.getState(), calls };
+      // Nor a guess of an optimistic call: that call is sent again, and would count twice.
+      return live ? { ...live, calls } : { revision, data: mirror.confirmed(), calls };
     },
     detach() {
       // What the view shows from now on until the next link: the engine's last word.
