@@ -76,6 +76,30 @@ const counter = defineStore({
 createSharedApp({ stores: [counter], share: { name: 'counter', port: 'server', type: 'SharedWorker' } });`,
     start: ['shared/dist/authority/index.js'],
   },
+  {
+    name: 'counter client page with an optimistic action (defineStore optimistic)',
+    code: `import { createSharedApp, defineStore, spawn } from '@statesync/shared';
+const counter = defineStore({
+  name: 'counter',
+  state: () => ({ count: 0 }),
+  actions: { increase(state) { state.count += 1; } },
+  optimistic: ['increase'],
+});
+const app = createSharedApp({
+  stores: [counter],
+  share: { name: 'counter', type: 'SharedWorker', workerURL: '/worker.js' },
+});
+const store = app.store(counter);
+store.subscribe(() => { document.title = String(store.getState().count); });
+document.body.onclick = () => spawn(store, 'increase', []);`,
+    // Such a page loads the guess code and mutative as it starts, never statically.
+    start: [
+      'shared/dist/modes/worker-mode.js',
+      'shared/dist/client/client.js',
+      'shared/dist/optimistic/guesses.js',
+    ],
+    forbid: ['mutative', 'shared/dist/authority/', 'shared/dist/optimistic/'],
+  },
   ...[
     'core',
     'persistence',

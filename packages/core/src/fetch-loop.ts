@@ -63,8 +63,11 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
    * live authorities answering in turn from ping-ponging forever.
    */
   let confirms = 0;
-  /** The pull that re-checks announcements dropped as unserved. */
+  /** The pull that re-checks announcements dropped as unserved, or a fetch that failed. */
   const recheck = timerSlot(timers);
+  const recheckMs = () => Math.max(retry.delayAfter(retry.maxAttempts), RECHECK_MS);
+  /** `gate.wantCount()` when a failed fetch last set a re-check: one per announcement. */
+  let recheckedAt = -1;
   let wakeSleeper: (() => void) | undefined;
 
   const watch = createDeadlineWatch(timeoutMs, timers);
@@ -198,7 +201,13 @@ export function createFetchLoop<T>(context: EngineContext<T>, applies: ApplyQueu
       // But a lagging provider looks the same, and its announcement may be the last one for
       // a while: one slow pull later, owing nothing, catches up if it was genuine.
       gate.dropUnmet('all');
-      recheck.set(() => fetchNow(), Math.max(retry.delayAfter(retry.maxAttempts), RECHECK_MS));
+      recheck.set(() => fetchNow(), recheckMs());
+    } else if (error && gate.owed() && recheckedAt !== gate.wantCount()) {
+      // The retries failed otherwise (the provider was down) with an announcement unmet. That
+      // announcement may be the last for a while: one slow pull later catches up, or finds the
+      // target unserved and drops it. Once per announcement, so a dead provider is not polled.
+      recheckedAt = gate.wantCount();
+      recheck.set(() => fetchNow(), recheckMs());
     }
     // A refresh() still below the revision it was promised pulls again, throttle or not;
     // unless the gate no longer owes one (dropped as unserved): then it cannot be served.

@@ -83,7 +83,8 @@ describe('applyPatchInPlace', () => {
   });
 
   it('refuses a length that would extend, undoing the ops before it', () => {
-    for (const value of [4, 1e7, 2 ** 32 - 1]) {
+    // Lengths that would allocate are tested in a small-heap child (patch-heap.test.ts).
+    for (const value of [4, 100]) {
       const state = { list: [1, 2, 3] };
       expect(() =>
         applyPatchInPlace(state, [
@@ -130,10 +131,10 @@ describe('applyPatchInPlace', () => {
     const op = fc.record({
       op: fc.constantFrom('add', 'replace', 'remove'),
       path: fc.array(segment, { minLength: 1, maxLength: 3 }),
-      // 1e7 as a length would extend: both must refuse it alike.
+      // 100 as a length would extend: both must refuse it alike.
       value: fc.oneof(
         fc.nat({ max: 9 }),
-        fc.constant(1e7),
+        fc.constant(100),
         fc.constant({ a: 1 }),
         fc.constant([0, 1]),
       ),

@@ -127,7 +127,8 @@ describe('applyPatch on arrays', () => {
     const data = deepFreeze([1, 2, 3, 4]);
     expect(applyPatch(data, [{ op: 'replace', path: ['length'], value: 2 }])).toEqual([1, 2]);
     expect(applyPatch(data, [{ op: 'replace', path: ['length'], value: 4 }])).toEqual(data);
-    for (const value of [5, 1e7, 2 ** 32 - 1, 2 ** 32, -1, 1.5, '2']) {
+    // Lengths that would allocate are tested in a small-heap child (patch-heap.test.ts).
+    for (const value of [5, 100, 2 ** 32, -1, 1.5, '2']) {
       expect(() => applyPatch(data, [{ op: 'replace', path: ['length'], value }])).toThrow(
         expect.objectContaining({ code: 'protocol' }),
       );

@@ -118,7 +118,11 @@ export interface ClientShareOptions extends ShareCommon {
 interface TabElectionShare {
   /** Keeps every store there; a newly elected tab recovers from it too. */
   storage?: SharedStorage;
-  /** How long to wait for a leader before falling back to `Local`. @default 5000 */
+  /**
+   * How long to wait for another tab that leads before falling back to `Local`. This tab's own
+   * election and recovery do not count; without Web Locks the wait starts once a leader beats.
+   * @default 5000
+   */
   startTimeoutMs?: number;
   /** Web Locks for the election and for noticing closed tabs. @default navigator.locks */
   locks?: LockManager;

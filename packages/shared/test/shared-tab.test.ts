@@ -9,6 +9,10 @@ import {
   type SharedStorage,
   spawn,
 } from '../src/index.js';
+import { createTabHub } from '../src/links/tab-hub.js';
+import { RECOVER_MS } from '../src/modes/shared-tab.js';
+import { BEAT_MS } from '../src/modes/tab-election.js';
+import { linkName } from '../src/wire/names.js';
 import { counter } from './stores.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -160,5 +164,47 @@ describe('SharedTab mode without Web Locks', () => {
     await other.ready;
     expect(other.mode).toBe('Local');
     expect(reports).toContain('connect version_mismatch');
+  });
+
+  // The deadline (startTimeoutMs) is for other tabs. A tab alone elects itself by heartbeats,
+  // which take a silence, a round of claims and a recovery: under load their chained timers
+  // drift past any sum of their periods (shared-worker.test.ts fell back to Local so).
+  it('a tab alone leads however short startTimeoutMs is: its own election does not count', async () => {
+    const reports: string[] = [];
+    const app = createSharedApp({
+      stores: [journal, counter],
+      share: { name: `tab-test-${++appNumber}`, type: 'SharedTab', startTimeoutMs: 1 },
+      logger: quiet,
+      onError: ({ phase, error }) => reports.push(`${phase} ${error.message}`),
+    });
+    apps.push(app);
+    await app.ready;
+    expect(app.mode).toBe('SharedTab');
+    expect(app.role).toBe('leader');
+    expect(reports).toEqual([]);
+  });
+
+  it('a leader that beats but never answers: the tab falls back to Local after the deadline', async () => {
+    const name = `tab-test-${++appNumber}`;
+    // A tab that holds office (it beats) but never serves.
+    const zombie = createTabHub({ channel: linkName(name), id: '0-zombie', logger: quiet });
+    zombie.signal('beat');
+    const beating = setInterval(() => zombie.signal('beat'), BEAT_MS);
+    try {
+      const app = createSharedApp({
+        stores: [journal, counter],
+        share: { name, type: 'SharedTab', startTimeoutMs: 50 },
+        logger: quiet,
+      });
+      apps.push(app);
+      await app.ready;
+      expect(app.mode).toBe('Local');
+      expect(app.status.getState().fallback?.reason).toBe(
+        `no leader tab answered within ${50 + RECOVER_MS} ms`,
+      );
+    } finally {
+      clearInterval(beating);
+      zombie.close();
+    }
   });
 });

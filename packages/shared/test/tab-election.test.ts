@@ -1,11 +1,18 @@
 // The election without Web Locks, on a virtual clock with a hub whose deliveries take as long
 // as each test says: late claims and late beats are replayed exactly, not hoped for.
-import type { Timers } from '@statesync/core';
+import { randomId, type Timers } from '@statesync/core';
+import { createVirtualClock } from '@statesync/core/testing';
 import { describe, expect, it } from 'vitest';
-import type { TabHub, TabSignal } from '../src/links/tab-hub.js';
+import { createTabHub, type TabHub, type TabSignal } from '../src/links/tab-hub.js';
 import { BEAT_MS, CLAIM_MS, SILENCE_MS, startTabElection } from '../src/modes/tab-election.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Waits, a task at a time and at most 200 tasks, until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 0));
+  expect(condition()).toBe(true);
+}
 
 function createWorld(delay: (kind: TabSignal) => number) {
   let now = 0;
@@ -153,4 +160,46 @@ describe('the election by heartbeats', () => {
     world.advance(2 * BEAT_MS + CLAIM_MS);
     expect(b.leading).toBe(true);
   });
+});
+
+describe('stepping down over a real hub (Node BroadcastChannel)', () => {
+  // The hub may be closed before the election stops (a page going away tears down in any
+  // order); the leader's resignation must not throw `stopped` out of its stop().
+  for (const order of ['hub closed first', 'election stopped first'] as const) {
+    it(`a leader's stop() does not throw when ${order}`, async () => {
+      const clock = createVirtualClock();
+      const channel = `election-${randomId()}`;
+      const hub = createTabHub({ channel, id: 'a', logger: quiet });
+      const listener = createTabHub({ channel, id: 'b', logger: quiet });
+      const heard: unknown[] = [];
+      const off = listener.on('beat', (body) => heard.push(body));
+      let elected = false;
+      const stop = startTabElection({
+        lock: 'unused',
+        locks: undefined,
+        hub,
+        timers: clock,
+        logger: quiet,
+        onElected: () => {
+          elected = true;
+        },
+        onDeposed: () => true,
+      });
+      await clock.advance(SILENCE_MS + 2 * BEAT_MS + CLAIM_MS);
+      expect(elected).toBe(true);
+      if (order === 'hub closed first') {
+        hub.close();
+        expect(() => stop()).not.toThrow();
+      } else {
+        expect(() => stop()).not.toThrow();
+        hub.close();
+        // The other tabs hear the resignation at once, so they need not wait a silence.
+        await until(() => heard.some((body) => (body as { resigned?: boolean })?.resigned));
+      }
+      // No timer of the election is left behind either way.
+      expect(clock.pendingCount()).toBe(0);
+      off();
+      listener.close();
+    });
+  }
 });

@@ -22,7 +22,9 @@ export interface ChaosCounts {
   forgedApplied: number;
   /** Clients whose `refresh()` rejected once traffic stopped. */
   stalls: number;
-  /** Clients answered older data than they held (a lagging authority) and never told. */
+  /** Pulls answered older than the client held when it asked (a lagging authority). */
+  lagged: number;
+  /** Clients that got such answers and were never told through `onError`. */
   staleUnreported: number;
 }
 
@@ -130,6 +132,7 @@ export function emptyCounts(): ChaosCounts {
     regressions: 0,
     forgedApplied: 0,
     stalls: 0,
+    lagged: 0,
     staleUnreported: 0,
   };
 }

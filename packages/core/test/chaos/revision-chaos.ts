@@ -34,7 +34,7 @@ export interface ScheduleOptions {
   /**
    * Also send the forgeries that poison a topic (revisions or epochs the authority never
    * serves), and fail a schedule whose clients' `refresh()` rejects once traffic stopped, or
-   * that got answers older than they held without a `stale_snapshot` report.
+   * that got answers older than they held when they asked without a `stale_snapshot` report.
    */
   flagged?: boolean;
 }
@@ -50,7 +50,7 @@ interface Client {
   data: Data | undefined;
   stopped: boolean;
   forge(event: unknown): void;
-  /** Snapshots answered older than the client's revision in its epoch, and reports of them. */
+  /** Snapshots answered older than the client held when it asked, and reports of them. */
   staleAnswers: number;
   staleReports: number;
 }
@@ -133,16 +133,26 @@ export async function playRevisionSchedule(
         },
       },
       provider: {
-        // Answers older than what the client holds, in its epoch: a lagging authority.
+        // Answers older than what the client held when it asked, in that epoch: a lagging
+        // authority, which the engine must report. Held state that moved on while the pull was
+        // out (a delta came) only raced the answer: no lag (see engine-hostile.test.ts).
         async getSnapshot(request) {
+          const asked = client.handle.status.getState();
           const snapshot = await link.provider.getSnapshot(request);
-          const local = client.handle.status.getState();
+          if (process.env.CHAOS_DEBUG === '1') {
+            const held = client.handle.status.getState();
+            console.log(
+              `client ${i}: pull asked at ${asked.localRevision}@${asked.epoch}, answered ` +
+                `${snapshot.revision}@${snapshot.epoch}, holding ${held.localRevision}@${held.epoch}`,
+            );
+          }
           if (
-            local.localRevision !== undefined &&
-            snapshot.epoch === local.epoch &&
-            compareRevisions(snapshot.revision, local.localRevision) < 0
+            asked.localRevision !== undefined &&
+            snapshot.epoch === asked.epoch &&
+            compareRevisions(snapshot.revision, asked.localRevision) < 0
           ) {
             client.staleAnswers++;
+            counts.lagged++;
           }
           return snapshot;
         },

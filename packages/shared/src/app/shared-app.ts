@@ -199,6 +199,8 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       startTimeoutMs,
       timers,
       inherited,
+      // Where the authority runs in this page, its answer comes as fast as a guess would.
+      optimistic: host === undefined,
       ...(tabLock && { lock: tabLock.name }),
     });
     client = next;

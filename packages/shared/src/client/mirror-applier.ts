@@ -1,4 +1,5 @@
-import { applyPatch, isPlainObject, type SnapshotApplier, StateSyncError } from '@statesync/core';
+import { applyPatch, type SnapshotApplier, StateSyncError } from '@statesync/core';
+import { keepEqual } from '../store/keep-equal.js';
 import { dataProblem, kindOf } from '../store/store-record.js';
 import type { Mirror } from './mirror.js';
 
@@ -10,59 +11,23 @@ import type { Mirror } from './mirror.js';
 export function mirrorApplier<S>(mirror: Mirror<S>): SnapshotApplier<S> {
   const { ledger } = mirror;
   return {
+    // Written over the confirmed state (not a guess shown over it); the ledger moves first, so
+    // that the guesses a change holds leave the view in the same notification.
     apply(snapshot) {
-      const problem = dataProblem(snapshot.data, kindOf(mirror.getState()));
+      const confirmed = mirror.confirmed();
+      const problem = dataProblem(snapshot.data, kindOf(confirmed));
       if (problem !== undefined) throw new StateSyncError('protocol', `snapshot: ${problem}`);
-      mirror.set(keepEqual(mirror.getState(), snapshot.data) as S);
+      const next = keepEqual(confirmed, snapshot.data) as S;
       ledger.replaced(snapshot.epoch, snapshot.revision);
+      mirror.set(next);
     },
     applyPatch(patch) {
-      const next = applyPatch(mirror.getState(), patch.ops);
-      const problem = dataProblem(next, kindOf(mirror.getState()));
+      const confirmed = mirror.confirmed();
+      const next = applyPatch(confirmed, patch.ops);
+      const problem = dataProblem(next, kindOf(confirmed));
       if (problem !== undefined) throw new StateSyncError('protocol', `delta: ${problem}`);
-      mirror.set(next);
       ledger.applied(patch.epoch, patch.revision);
+      mirror.set(next);
     },
   };
-}
-
-/**
- * `next`, except that every part deeply equal to the same part of `previous` is `previous`'s
- * object: a resync that changed one field re-renders only what reads that field.
- */
-export function keepEqual(previous: unknown, next: unknown): unknown {
-  if (Object.is(previous, next)) return previous;
-  if (Array.isArray(previous) && Array.isArray(next)) {
-    let same = previous.length === next.length;
-    const merged = next.map((item, index) => {
-      const kept = index < previous.length ? keepEqual(previous[index], item) : item;
-      same &&= kept === previous[index];
-      return kept;
-    });
-    return same ? previous : merged;
-  }
-  if (isPlainObject(previous) && isPlainObject(next)) {
-    const previousKeys = Object.keys(previous);
-    const nextKeys = Object.keys(next);
-    let same = previousKeys.length === nextKeys.length;
-    const merged: Record<string, unknown> = {};
-    for (const key of nextKeys) {
-      const had = Object.hasOwn(previous, key);
-      const kept = had ? keepEqual(previous[key], next[key]) : next[key];
-      same &&= had && kept === previous[key];
-      if (key === '__proto__') {
-        // Defined, not assigned, so an own "__proto__" key stays a plain key.
-        Object.defineProperty(merged, key, {
-          value: kept,
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        });
-      } else {
-        merged[key] = kept;
-      }
-    }
-    return same ? previous : merged;
-  }
-  return next;
 }

@@ -1,4 +1,4 @@
-import type { Logger, Timers, Unsubscribe } from '@statesync/core';
+import { isStateSyncError, type Logger, type Timers, type Unsubscribe } from '@statesync/core';
 import type { TabHub } from '../links/tab-hub.js';
 
 export interface TabElectionOptions {
@@ -123,6 +123,12 @@ function beatElection({ hub, timers, onElected, onDeposed }: TabElectionOptions)
     stopped = true;
     timers.clearTimeout(timer);
     for (const off of offs) off();
-    if (leading) hub.signal('beat', { resigned: true });
+    if (!leading) return;
+    try {
+      hub.signal('beat', { resigned: true });
+    } catch (error) {
+      // The hub was closed first (teardown runs in any order): no tab is left to tell.
+      if (!isStateSyncError(error, 'stopped')) throw error;
+    }
   };
 }

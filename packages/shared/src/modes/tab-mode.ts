@@ -3,7 +3,6 @@ import { createTabHub } from '../links/tab-hub.js';
 import { linkName, tabLockPrefix } from '../wire/names.js';
 import { type AppRuntime, disposed, type FallBack } from './app-runtime.js';
 import { RECOVER_MS, startSharedTab } from './shared-tab.js';
-import { CLAIM_MS, SILENCE_MS } from './tab-election.js';
 
 /** `SharedTab` over `Channel`: elect a leader among the tabs; follow it, or lead. */
 export function startTab(
@@ -39,13 +38,29 @@ export function startTab(
     };
     const cannotServe = (error: unknown) =>
       giveUp(`this tab was elected but could not serve: ${(error as Error)?.message ?? error}`);
-    // Without Web Locks, the first election takes a silence and a round of claims.
-    const deadline =
-      runtime.startTimeoutMs + (runtime.locks ? 0 : SILENCE_MS + CLAIM_MS + RECOVER_MS);
-    const timer = timers.setTimeout(
-      () => giveUp(`no leader tab answered within ${deadline} ms`),
-      deadline,
-    );
+    // The deadline is for other tabs: this tab's own election and recovery do not count. With
+    // Web Locks it runs from the start (a lock held by another tab means a leader that must
+    // answer). Without them, a tab that hears no leader elects itself by heartbeats, whose
+    // chained timers drift under load past any sum of their periods; so the deadline runs only
+    // once another tab beats or says it leads, and gives that leader time to recover first.
+    const deadline = runtime.startTimeoutMs + (runtime.locks ? 0 : RECOVER_MS);
+    let timer: unknown;
+    let leading = false;
+    const arm = () => {
+      if (settled || leading || timer !== undefined) return;
+      timer = timers.setTimeout(
+        () => giveUp(`no leader tab answered within ${deadline} ms`),
+        deadline,
+      );
+    };
+    if (runtime.locks) arm();
+    else {
+      // Both end with the hub.
+      hub.on('beat', (body) => {
+        if (!(body as { resigned?: boolean } | undefined)?.resigned) arm();
+      });
+      hub.on('leader', arm);
+    }
     const track = (linked: Promise<void>) =>
       linked.then(
         () => {
@@ -75,6 +90,7 @@ export function startTab(
       lead(recovered, server) {
         // This tab is the authority now: no other tab has to answer, and the time its own
         // authority's code takes to load is no reason to fall back.
+        leading = true;
         timers.clearTimeout(timer);
         runtime.setStatus({ role: 'leader', connected: false });
         const host = runtime.lead(recovered, server);

@@ -1,6 +1,5 @@
 import {
   assertRevision,
-  type CallMessage,
   isProtocolMessage,
   PROTOCOL_VERSION,
   type PullErrorMessage,
@@ -13,6 +12,7 @@ import type {
   ByeMessage,
   EmitMessage,
   EmitResultMessage,
+  GuessedCallMessage,
   HelloMessage,
   LedgerInvalidateMessage,
   LedgerSnapshotMessage,
@@ -30,7 +30,7 @@ export type ServerBound =
   | UnsubscribeMessage
   | ByeMessage
   | PullMessage
-  | CallMessage
+  | GuessedCallMessage
   | EmitMessage
   | EmitResultMessage;
 
