@@ -20,9 +20,7 @@ const loadReplay = () =>
  */
 export function holdConnections(server: ServerTransport): ServerTransport & { stop: Unsubscribe } {
   const held: Held[] = [];
-  let target:
-    | ((transport: Parameters<Parameters<ServerTransport['accept']>[0]>[0]) => void)
-    | undefined;
+  let target: ((transport: Transport) => void) | undefined;
   const loading = replayCode ? Promise.resolve(replayCode) : loadReplay();
   loading.catch(() => {});
 
