@@ -18,6 +18,11 @@ import { fieldStores, itemStores } from './stores.mjs';
 
 const WORKER_URL = new URL('./node-worker.mjs', import.meta.url);
 
+// The packages as their users ship them (no development checks: no frozen mirrors, mutative's
+// production build), as in the Chromium bundles and in the peers' node bench. Set before the
+// worker starts, which inherits it and loads mutative under it.
+process.env.NODE_ENV = 'production';
+
 function newClient(authority, app, definitions, problems) {
   const logger = collectingLogger(problems);
   return createSharedApp({

@@ -1,10 +1,11 @@
-// `@statesync/core/base`: the parts of the core every statesync package builds on (errors,
-// logging, ids, revisions, patches, transports), without the revision engine, the authority
-// and the pull client. A bundler that splits a page's code by module (esbuild does) puts every
-// module a page's first chunk reaches, re-exported or not, in that chunk: code that imports
-// from here keeps the engine out of the first chunk when the engine loads later. The same
-// modules as `@statesync/core`, so classes and values are the same ones (in CommonJS, where
-// nothing is split, this entry is the whole core).
+// `@statesync/core/base`: the parts of the core that statesync packages use in code a page
+// loads first (errors, logging, ids, revisions), without the revision engine, the authority,
+// the pull client, patches and the transports (their common end, MessagePort, WebSocket),
+// which only code loaded later uses. esbuild splits a page's code by module: every
+// module that a file in the page's first chunk imports, used there or not, lands in that chunk
+// as soon as any chunk uses it. So what is here is what such code needs, and nothing that
+// would pull a later chunk's modules in. The same modules as `@statesync/core`, so classes and
+// values are the same ones (in CommonJS, where nothing is split, this entry is the whole core).
 export { assertCloneable } from './cloneable.js';
 export {
   deserializeError,
@@ -23,12 +24,6 @@ export {
   noopLogger,
   tagLogger,
 } from './logger.js';
-export {
-  createMessagePortTransport,
-  type MessagePortLike,
-  type MessagePortTransportOptions,
-} from './message-port-transport.js';
-export { applyPatch, applyPatchInPlace } from './patch.js';
 export { isPlainObject, isRecord } from './plain-object.js';
 export {
   type CallMessage,
@@ -52,15 +47,4 @@ export {
 } from './revision.js';
 export { createObservable, type Observable } from './subscribable.js';
 export { defaultTimers } from './timers.js';
-export {
-  createTransportEnd,
-  type TransportEnd,
-  type TransportMedium,
-} from './transport-end.js';
 export type * from './types.js';
-export {
-  createWebSocketTransport,
-  type WebSocketConstructor,
-  type WebSocketLike,
-  type WebSocketTransportOptions,
-} from './websocket-transport.js';

@@ -6,7 +6,7 @@ import { StateSyncError, toStateSyncError } from './errors.js';
 import { createFetchLoop } from './fetch-loop.js';
 import { createHydration } from './hydration.js';
 import { createInvalidationHandler } from './invalidation-handler.js';
-import { noopLogger } from './logger.js';
+import { debugsTo, noopLogger } from './logger.js';
 import { watchPageLifecycle } from './page-lifecycle.js';
 import { createRetryPolicy } from './retry.js';
 import { assertRevision } from './revision.js';
@@ -129,7 +129,7 @@ export function createRevisionSync<T>(options: RevisionSyncOptions<T>): Revision
   }
   const logger = options.logger ?? noopLogger;
   // Hot paths skip building log lines nobody reads.
-  const debugging = logger !== noopLogger;
+  const debugging = debugsTo(logger);
   const timers = options.timers ?? defaultTimers;
   const retry = createRetryPolicy(options.retry, options.random ?? Math.random);
   const timeoutMs = checkTimeout(options.timeoutMs ?? 30_000, 'timeoutMs');

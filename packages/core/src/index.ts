@@ -12,7 +12,13 @@ export {
 export { type DeadlineOptions, isThenable, withDeadline } from './deadline.js';
 export { createRevisionSync, type RevisionSyncHandle, type RevisionSyncOptions } from './engine.js';
 export { createMemoryHub, type MemoryHub, type MemoryHubOptions } from './memory-transport.js';
+export {
+  createMessagePortTransport,
+  type MessagePortLike,
+  type MessagePortTransportOptions,
+} from './message-port-transport.js';
 export { watchPageLifecycle } from './page-lifecycle.js';
+export { applyPatch, applyPatchInPlace } from './patch.js';
 export {
   createPendingRequests,
   type PendingRequests,
@@ -30,6 +36,11 @@ export {
   type StoreBinding,
 } from './store-applier.js';
 export { createThrottle, type Throttle } from './throttle.js';
+export {
+  createTransportEnd,
+  type TransportEnd,
+  type TransportMedium,
+} from './transport-end.js';
 export {
   createTransportProvider,
   createTransportSubscriber,
@@ -70,3 +81,9 @@ export {
   type WebSocketConnection,
   type WebSocketConnectionOptions,
 } from './websocket-connection.js';
+export {
+  createWebSocketTransport,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketTransportOptions,
+} from './websocket-transport.js';

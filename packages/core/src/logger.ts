@@ -35,7 +35,8 @@ export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger 
       out[level](`${head}[${level}]${tagText} ${message}${formatExtra(extra)}`);
     };
     return {
-      debug: log('debug'),
+      // Off, it is the shared no-op, so that callers can tell and skip building their extras.
+      debug: enabled('debug') ? log('debug') : noop,
       info: log('info'),
       warn: log('warn'),
       error: log('error'),
@@ -53,7 +54,7 @@ export function tagLogger(base: Logger, tags: Record<string, unknown>): Logger {
   if (base.child) return base.child(tags);
   const merge = (extra: Record<string, unknown> | undefined) => ({ ...tags, ...extra });
   return {
-    debug: (message, extra) => base.debug(message, merge(extra)),
+    debug: base.debug === noop ? noop : (message, extra) => base.debug(message, merge(extra)),
     info: (message, extra) => base.info(message, merge(extra)),
     warn: (message, extra) => base.warn(message, merge(extra)),
     error: (message, extra) => base.error(message, merge(extra)),
@@ -61,7 +62,11 @@ export function tagLogger(base: Logger, tags: Record<string, unknown>): Logger {
   };
 }
 
-const noop = () => {};
+/** The debug method of a logger whose debug lines are off (`noopLogger`, the console's default). */
+export const noop = () => {};
+
+/** Whether `logger` prints debug lines: false for `noopLogger` and loggers made with debug off. */
+export const debugsTo = (logger: Logger): boolean => logger.debug !== noop;
 
 /** Drops everything. */
 export const noopLogger: Logger = {

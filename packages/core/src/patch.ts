@@ -27,12 +27,14 @@ const INDEX = /^(0|[1-9][0-9]*)$/;
  */
 export function applyPatch<T>(data: T, ops: readonly PatchOp[]): T {
   if (!Array.isArray(ops)) throw new StateSyncError('protocol', 'patch ops must be an array');
-  // Containers created by this call: the only ones it may write to.
-  const fresh = new WeakSet<object>();
+  // Containers created by this call: the only ones it may write to. A plain Set, which lives
+  // only as long as the call: cheaper to make and to collect than a WeakSet. One op visits each
+  // container on its path once, so it needs no record of what it copied.
+  const fresh = ops.length > 1 ? new Set<object>() : undefined;
   const writable = <C extends Container>(value: C): C => {
-    if (fresh.has(value)) return value;
+    if (fresh?.has(value)) return value;
     const copy = (Array.isArray(value) ? value.slice() : shallowCopy(value)) as C;
-    fresh.add(copy);
+    fresh?.add(copy);
     return copy;
   };
   let root: unknown = data;

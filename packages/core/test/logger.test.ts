@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { StateSyncError } from '../src/errors.js';
-import { createConsoleLogger, formatValue, noopLogger, tagLogger } from '../src/logger.js';
+import {
+  createConsoleLogger,
+  debugsTo,
+  formatValue,
+  noopLogger,
+  tagLogger,
+} from '../src/logger.js';
 import type { Logger } from '../src/types.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -151,6 +157,22 @@ describe('tagLogger', () => {
       ['info', 'c', { windowId: 'main', topic: 't', more: true }],
     ]);
     expect(extra).toEqual({ topic: 'override', n: 1 });
+  });
+});
+
+describe('debugsTo', () => {
+  it('is false for loggers whose debug lines are off, tagged or not, so callers skip their extras', () => {
+    const quietConsole = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Console;
+    expect(debugsTo(noopLogger)).toBe(false);
+    expect(debugsTo(createConsoleLogger({ console: quietConsole }))).toBe(false);
+    expect(debugsTo(tagLogger(createConsoleLogger({ console: quietConsole }), { app: 'a' }))).toBe(
+      false,
+    );
+    expect(debugsTo(createConsoleLogger({ console: quietConsole, debug: true }))).toBe(true);
+    // A logger of the app's own cannot say: its debug lines count as on, tagged too.
+    const own: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+    expect(debugsTo(own)).toBe(true);
+    expect(debugsTo(tagLogger(own, { app: 'a' }))).toBe(true);
   });
 });
 

@@ -5,6 +5,7 @@ import { isStateSyncError } from '@statesync/core';
 import type { BoundStore } from '@statesync/shared';
 import { createPinia, defineStore } from 'pinia';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../shared/test/kit/binding-kit.js';
 import { sharePiniaStore } from '../src/shared.js';
 
 const useTodos = defineStore('todos', {
@@ -48,14 +49,6 @@ function tabs(count: number) {
     bound.push(binding);
     return { store, binding };
   });
-}
-
-async function until(check: () => boolean, what: string) {
-  const deadline = Date.now() + 8_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 // On a window, an action returns the promise of its call on the authority.

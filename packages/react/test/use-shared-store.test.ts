@@ -2,23 +2,12 @@
 // through the actions the hook returned. Re-renders in a live tree are useStore's, measured in
 // real Chromium (e2e/shared.test.ts).
 import { useSharedStore } from '@statesync/react';
-import { defineStore, type StoreHandle } from '@statesync/shared';
-import { createTestBed, type TestBed } from '@statesync/shared/testing';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { bedsPerTest, type ListHandle, list as todos } from '../../shared/test/kit/binding-kit.js';
 
-const todos = defineStore({
-  name: 'todos',
-  state: () => ({ items: [] as string[], title: 'list' }),
-  actions: {
-    add(draft, text: string) {
-      draft.items.push(text);
-      return draft.items.length;
-    },
-  },
-});
-type Todos = StoreHandle<typeof todos>;
+type Todos = ListHandle;
 
 /** What every render of List got from the hook. */
 const returned: Todos['actions'][] = [];
@@ -32,11 +21,7 @@ function List({ store }: { store: Todos }) {
   );
 }
 
-let bed: TestBed | undefined;
-afterEach(async () => {
-  await bed?.dispose();
-  bed = undefined;
-});
+const startBed = bedsPerTest();
 
 describe('useSharedStore (React)', () => {
   it('types the state, the selection and every action from the definition', () => {
@@ -54,7 +39,7 @@ describe('useSharedStore (React)', () => {
   });
 
   it('renders the mirror and hands out the handle’s actions, which run on the authority', async () => {
-    bed = await createTestBed({ stores: [todos], clients: 2 });
+    const bed = await startBed({ stores: [todos], clients: 2 });
     const [a, b] = [bed.clients[0]!.store(todos), bed.clients[1]!.store(todos)];
     returned.length = 0;
     expect(renderToString(createElement(List, { store: a }))).toBe('<ul></ul>');

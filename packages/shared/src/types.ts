@@ -41,6 +41,11 @@ export interface StoreDefinition<S extends object, A> {
   /** Builds the initial state: a plain object (or array) of structured-cloneable data. */
   readonly state: () => S;
   readonly actions: A;
+  /**
+   * The actions a client runs at once on its own copy, shown until the authority answers (see
+   * `defineStore`); absent when there are none.
+   */
+  readonly optimistic?: readonly string[] | undefined;
 }
 
 /** Any store definition, whatever its state and actions. */

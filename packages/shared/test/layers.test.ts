@@ -16,6 +16,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['wire'],
   ['links'],
   ['store'],
+  ['optimistic'],
   ['client', 'authority'],
   ['modes'],
   ['app'],
@@ -23,8 +24,11 @@ const FLOORS: readonly (readonly string[])[] = [
   ['index.ts', 'testing.ts', 'devtools.ts', 'server.ts'],
 ];
 
-/** The only folders whose code may import mutative at run time (type imports are erased). */
-const MUTATIVE_AT_RUN_TIME = ['authority'];
+/**
+ * The only folders whose code may import mutative at run time (type imports are erased): the
+ * authority's, and a client's optimistic guesses, which it loads with `import()`.
+ */
+const MUTATIVE_AT_RUN_TIME = ['authority', 'optimistic'];
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 

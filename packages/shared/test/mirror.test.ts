@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { keepEqual } from '../src/client/mirror.js';
 import { defineStore, spawn } from '../src/index.js';
+import { keepEqual } from '../src/store/keep-equal.js';
 import { createTestBed, type HubTraffic, type TestBed } from '../src/testing.js';
 import { todos } from './stores.js';
 
@@ -106,6 +106,11 @@ describe('keepEqual', () => {
     expect(keepEqual({ a: 1 }, { a: 1, b: 2 })).toEqual({ a: 1, b: 2 });
     expect(keepEqual({ a: 1, b: 2 }, { a: 1 })).toEqual({ a: 1 });
     expect(keepEqual([1, 2], [1])).toEqual([1]);
+    // A list that was empty: the new one as it came, no copy; an empty one stays the same.
+    const items = [{ id: 1 }, { id: 2 }];
+    expect((keepEqual({ items: [] }, { items }) as { items: unknown }).items).toBe(items);
+    const empty: unknown[] = [];
+    expect((keepEqual({ items: empty }, { items: [] }) as { items: unknown }).items).toBe(empty);
     const date = new Date(0);
     expect(keepEqual(new Date(0), date)).toBe(date);
     expect(keepEqual({ a: [1] }, { a: { 0: 1 } })).toEqual({ a: { 0: 1 } });

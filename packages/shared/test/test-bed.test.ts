@@ -43,6 +43,29 @@ describe('an authority and five clients', () => {
     expectMirrorsEqualAuthority(bed);
   });
 
+  it("keeps a store's status current whether or not anyone listens to it", async () => {
+    bed = await createTestBed({ stores: [counter], clients: 1 });
+    const handle = bed.clients[0]!.store(counter);
+    const revision = () => bed!.server.store(counter).status.getState().localRevision;
+    // Nobody listens: read on demand, one object while nothing moves.
+    await spawn(handle, 'increase', [1]);
+    const unwatched = handle.status.getState();
+    expect(unwatched.localRevision).toBe(revision());
+    expect(handle.status.getState()).toBe(unwatched);
+    // A listener hears every change from now on, and nothing on subscribing.
+    const heard: (string | undefined)[] = [];
+    const off = handle.status.subscribe((status) => heard.push(status.localRevision));
+    expect(heard).toEqual([]);
+    await spawn(handle, 'increase', [1]);
+    expect(heard.at(-1)).toBe(revision());
+    expect(handle.status.getState().localRevision).toBe(revision());
+    off();
+    const count = heard.length;
+    await spawn(handle, 'increase', [1]);
+    expect(heard.length).toBe(count);
+    expect(handle.status.getState().localRevision).toBe(revision());
+  });
+
   it('applies concurrent calls from all clients exactly once each, in some order', async () => {
     bed = await createTestBed({ stores: [counter, todos], clients: 5 });
     const perClient = 20;

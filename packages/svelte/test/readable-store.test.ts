@@ -1,9 +1,9 @@
 import { createTestStore } from '@statesync/core/testing';
-import { defineStore, spawn } from '@statesync/shared';
-import { createTestBed } from '@statesync/shared/testing';
+import { spawn } from '@statesync/shared';
 import { toReadable } from '@statesync/svelte';
 import { derived, get } from 'svelte/store';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bedsPerTest, board } from '../../shared/test/kit/binding-kit.js';
 
 interface Board {
   count: number;
@@ -92,27 +92,10 @@ describe('toReadable', () => {
 });
 
 describe('toReadable on a shared-app store handle', () => {
-  const beds: { dispose(): Promise<void> }[] = [];
-  afterEach(async () => {
-    await Promise.all(beds.splice(0).map((bed) => bed.dispose()));
-  });
+  const startBed = bedsPerTest();
 
   it("follows a client's mirror, one notification per change of its part", async () => {
-    const board = defineStore({
-      name: 'board',
-      state: () => ({ count: 0, title: 'untitled' }),
-      actions: {
-        increase(draft, by: number) {
-          draft.count += by;
-          return draft.count;
-        },
-        rename(draft, title: string) {
-          draft.title = title;
-        },
-      },
-    });
-    const bed = await createTestBed({ stores: [board], clients: 2 });
-    beds.push(bed);
+    const bed = await startBed({ stores: [board], clients: 2 });
     const [a, b] = [bed.clients[0]!, bed.clients[1]!];
     const counts: number[] = [];
     const titles: string[] = [];

@@ -1,26 +1,11 @@
-import { defineStore, type StoreHandle } from '@statesync/shared';
-import { createTestBed, type TestBed } from '@statesync/shared/testing';
 import { toSharedStore } from '@statesync/svelte';
 import { derived, get } from 'svelte/store';
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { bedsPerTest, type ListHandle, list as todos } from '../../shared/test/kit/binding-kit.js';
 
-const todos = defineStore({
-  name: 'todos',
-  state: () => ({ items: [] as string[], title: 'list' }),
-  actions: {
-    add(draft, text: string) {
-      draft.items.push(text);
-      return draft.items.length;
-    },
-  },
-});
-type Todos = StoreHandle<typeof todos>;
+type Todos = ListHandle;
 
-let bed: TestBed | undefined;
-afterEach(async () => {
-  await bed?.dispose();
-  bed = undefined;
-});
+const startBed = bedsPerTest();
 
 describe('toSharedStore', () => {
   it('types the value, the selection and every action from the definition', () => {
@@ -36,7 +21,7 @@ describe('toSharedStore', () => {
   });
 
   it('a readable of the mirror with the handle’s actions; works with derived', async () => {
-    bed = await createTestBed({ stores: [todos], clients: 2 });
+    const bed = await startBed({ stores: [todos], clients: 2 });
     const [a, b] = [bed.clients[0]!.store(todos), bed.clients[1]!.store(todos)];
     const items = toSharedStore(b, (s) => s.items);
     const count = derived(items, (list) => list.length);

@@ -1,26 +1,11 @@
-import { defineStore, type StoreHandle } from '@statesync/shared';
-import { createTestBed, type TestBed } from '@statesync/shared/testing';
 import { useSharedStore } from '@statesync/vue';
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { effectScope, type ShallowRef, watch } from 'vue';
+import { bedsPerTest, type ListHandle, list as todos } from '../../shared/test/kit/binding-kit.js';
 
-const todos = defineStore({
-  name: 'todos',
-  state: () => ({ items: [] as string[], title: 'list' }),
-  actions: {
-    add(draft, text: string) {
-      draft.items.push(text);
-      return draft.items.length;
-    },
-  },
-});
-type Todos = StoreHandle<typeof todos>;
+type Todos = ListHandle;
 
-let bed: TestBed | undefined;
-afterEach(async () => {
-  await bed?.dispose();
-  bed = undefined;
-});
+const startBed = bedsPerTest();
 
 describe('useSharedStore (Vue)', () => {
   it('types the ref, the selection and every action from the definition', () => {
@@ -40,7 +25,7 @@ describe('useSharedStore (Vue)', () => {
   });
 
   it('a ref that follows the mirror, and the handle’s actions; unsubscribes with its scope', async () => {
-    bed = await createTestBed({ stores: [todos], clients: 2 });
+    const bed = await startBed({ stores: [todos], clients: 2 });
     const [a, b] = [bed.clients[0]!.store(todos), bed.clients[1]!.store(todos)];
     const scope = effectScope();
     const seen: string[][] = [];

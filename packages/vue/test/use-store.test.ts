@@ -1,8 +1,7 @@
 import { createTestStore } from '@statesync/core/testing';
-import { defineStore, spawn } from '@statesync/shared';
-import { createTestBed } from '@statesync/shared/testing';
+import { spawn } from '@statesync/shared';
 import { useStore } from '@statesync/vue';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   computed,
   createRenderer,
@@ -15,6 +14,7 @@ import {
   watch,
   watchEffect,
 } from 'vue';
+import { bedsPerTest, board } from '../../shared/test/kit/binding-kit.js';
 
 interface Board {
   count: number;
@@ -113,27 +113,10 @@ describe('useStore (Vue)', () => {
 });
 
 describe('useStore in a rendered component', () => {
-  const beds: { dispose(): Promise<void> }[] = [];
-  afterEach(async () => {
-    await Promise.all(beds.splice(0).map((bed) => bed.dispose()));
-  });
+  const startBed = bedsPerTest();
 
   it('re-renders a component only for its own part of a shared-app store', async () => {
-    const board = defineStore({
-      name: 'board',
-      state: () => ({ count: 0, title: 'untitled' }),
-      actions: {
-        increase(draft, by: number) {
-          draft.count += by;
-          return draft.count;
-        },
-        rename(draft, title: string) {
-          draft.title = title;
-        },
-      },
-    });
-    const bed = await createTestBed({ stores: [board], clients: 2 });
-    beds.push(bed);
+    const bed = await startBed({ stores: [board], clients: 2 });
     const [a, b] = [bed.clients[0]!, bed.clients[1]!];
     const renders = { count: 0, title: 0 };
     const Count = defineComponent(() => {

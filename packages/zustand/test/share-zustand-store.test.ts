@@ -5,6 +5,7 @@ import { isStateSyncError } from '@statesync/core';
 import type { BoundStore } from '@statesync/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
+import { until } from '../../shared/test/kit/binding-kit.js';
 import { shareZustandStore } from '../src/shared.js';
 
 interface Todos {
@@ -49,14 +50,6 @@ function tabs(count: number) {
     bound.push(binding);
     return { store, binding };
   });
-}
-
-async function until(check: () => boolean, what: string) {
-  const deadline = Date.now() + 8_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('shareZustandStore', () => {

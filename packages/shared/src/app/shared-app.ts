@@ -16,7 +16,7 @@ import { holdConnections } from '../links/hold-connections.js';
 import type { AppRuntime } from '../modes/app-runtime.js';
 import { checkOptions } from '../modes/check-options.js';
 import { lazyModule } from '../modes/lazy-module.js';
-import { serverTransportFor } from '../modes/server-links.js';
+import { serverTransportFor } from '../modes/server-transport.js';
 import { startClientMode } from '../modes/start-client.js';
 import { holdTabLock, lockManager } from '../modes/tab-lock.js';
 import { isDevelopment } from '../store/development.js';
@@ -199,6 +199,8 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
       startTimeoutMs,
       timers,
       inherited,
+      // Where the authority runs in this page, its answer comes as fast as a guess would.
+      optimistic: host === undefined,
       ...(tabLock && { lock: tabLock.name }),
     });
     client = next;
@@ -249,9 +251,10 @@ export function createSharedApp(options: SharedAppOptions): SharedApp {
   if (role === 'server') {
     // Clients that connect while the authority's code and the stored stores load (the message
     // that woke a service worker) are held, not lost.
-    const held = holding(serverTransportFor(share as ServerShareOptions, logger));
+    const server = serverTransportFor(share as ServerShareOptions, logger);
+    const held = holding(server.transport);
     for (const definition of options.stores) definitions.set(definition.name, definition);
-    ready = loadAuthority()
+    ready = Promise.all([loadAuthority(), server.loaded])
       .then(() => saver?.load(topics()))
       .then(async (copies) => {
         if (disposing) return;

@@ -14,7 +14,7 @@ import type { StoreRecord } from '../store/store-record.js';
 import type { AnyStoreDefinition, ServerChannel, ServerTransport } from '../types.js';
 import { createDirectChannel, type DirectChannel, serverChannel } from '../wire/direct-channel.js';
 import { parseServerBound, type ServerBound } from '../wire/parse-message.js';
-import type { LedgerInvalidateMessage, WireMessage } from '../wire/protocol.js';
+import type { LedgerEntry, LedgerInvalidateMessage, WireMessage } from '../wire/protocol.js';
 import type { Report } from '../wire/report.js';
 import { toWireError } from '../wire/wire-error.js';
 import { answerPull } from './answer-pull.js';
@@ -117,6 +117,11 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
   });
   const { trySend } = links;
   const pulls = createPullQueue();
+  /**
+   * The callers of this task's optimistic calls (the client shows its guess of them), by call
+   * id: each hears which change holds its own calls, with the invalidation that carries it.
+   */
+  const guessed = new Map<string, Connection>();
 
   /** Sends what one task changed: one invalidation per store, then the results. */
   const flush = () => {
@@ -132,17 +137,32 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
       if (options.shareLedger && flushed.calls.length > 0) message.calls = flushed.calls;
       // A state shown for time travel is not the truth: it is not kept.
       if (!store.travelling) options.onFlush?.(store);
+      const applied = guessed.size > 0 ? appliedBy(flushed.calls) : undefined;
       for (const connection of links.all()) {
         // Filter on send: only clients that show this store hear of it.
         if (connection.clientId === undefined || !connection.topics.has(store.topic)) continue;
-        trySend(connection, message);
+        const own = applied?.get(connection);
+        trySend(connection, own ? { ...message, applied: own } : message);
       }
     }
+    guessed.clear();
     for (const connection of links.all()) {
       const { outbox } = connection;
       connection.outbox = [];
       for (const message of outbox) trySend(connection, message);
     }
+  };
+  /** The optimistic calls among `calls`, by the connection that made them. */
+  const appliedBy = (calls: readonly LedgerEntry[]) => {
+    const byConnection = new Map<Connection, string[]>();
+    for (const [id] of calls) {
+      const connection = guessed.get(id);
+      if (!connection) continue;
+      const ids = byConnection.get(connection);
+      if (ids) ids.push(id);
+      else byConnection.set(connection, [id]);
+    }
+    return byConnection;
   };
   const schedule = () => {
     if (flushQueued || disposed) return;
@@ -176,6 +196,7 @@ export function createAuthorityHost(options: AuthorityHostOptions): AuthorityHos
     try {
       if (!store) throw unknownStore(message.topic);
       const { action, args, id } = message;
+      if (message.optimistic === true) guessed.set(id, connection);
       const { value, revision, epoch } = run(store.definition.name, action, args, {
         connection,
         id,

@@ -29,6 +29,7 @@ import { checkCall } from './check-call.js';
 import { createIncomingCheck } from './check-incoming.js';
 import { clientChannel } from './client-channel.js';
 import type { Mirror } from './mirror.js';
+import { mirrorApplier } from './mirror-applier.js';
 import { createResumeProbes } from './resume-probes.js';
 
 export interface SharedClientOptions {
@@ -48,6 +49,11 @@ export interface SharedClientOptions {
   lock?: string;
   /** Calls in flight on the previous link: sent again, with their ids, once welcomed. */
   inherited?: readonly HandedCall[];
+  /**
+   * Whether calls of a store's `optimistic` actions show their guess at once. Not where the
+   * authority runs in the same page: its answer is as quick. @default true
+   */
+  optimistic?: boolean;
 }
 
 /** A client's link to its authority: the handshake, one revision engine per store, calls. */
@@ -99,6 +105,8 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
     inherited.set(call.store, [...(inherited.get(call.store) ?? []), call]);
   }
   let counter = 0;
+  /** The stores whose guesses hear every result: not every store, on each call's answer. */
+  const guessing: ClientStore[] = [];
 
   const send = (message: WireMessage) => transport.send(message);
   const trySend = (message: WireMessage) => {
@@ -187,10 +195,13 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       case 'invalidate': {
         const refused = incoming.invalidation(message);
         if (refused) return report({ phase: 'message', error: refused, message: raw });
-        const { v: _v, type: _type, calls, ...event } = message;
-        const store = byTopic.get(event.topic);
-        if (calls) store?.mirror.ledger.expect(event.epoch, event.revision, calls);
-        store?.onEvent?.(event);
+        // Handed on as it came: the engine reads an event's own fields only, into one of its own.
+        const store = byTopic.get(message.topic);
+        const { calls, applied } = message;
+        if (calls) store?.mirror.ledger.expect(message.epoch, message.revision, calls);
+        // Before the engine applies the delta: the guesses it holds go in the same apply.
+        if (applied) store?.mirror.guesses?.landed(message.epoch, message.revision, applied);
+        store?.onEvent?.(message);
         return;
       }
       case 'snapshot': {
@@ -211,6 +222,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       case 'pull-error':
         return pulls.answer(message);
       case 'result':
+        for (const store of guessing) store.mirror.guesses?.answered(message);
         return calls.answer(message);
       case 'emit':
         return direct.answer(AUTHORITY, message);
@@ -244,6 +256,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       topic: store.topic,
       action,
       args: [...args],
+      optimistic: store.mirror.guesses?.has(id),
     };
     const sendNow = () => {
       try {
@@ -303,7 +316,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
           },
           // The engine validates the envelope; the data is whatever the authority holds.
           provider: probes.provider(topic, mirror.ledger, pulls as SnapshotProvider<object>),
-          applier: mirror.applier,
+          applier: mirrorApplier(mirror),
           logger: tagLogger(logger, { store: definition.name }),
           onError: (context) =>
             report({ phase: 'sync', error: context.error, store: definition.name, sync: context }),
@@ -311,9 +324,22 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
           timers,
         }),
       };
+      // A store with optimistic actions loads their code (and mutative) now; from `ready` on,
+      // their calls show at once. Without it they still run, on the authority only.
+      let guessCode: Promise<unknown> | undefined;
+      if (definition.optimistic && options.optimistic !== false) {
+        guessCode = import('../optimistic/guesses.js').then(
+          (code) => {
+            code.attachGuesses(definition, mirror, logger);
+            guessing.push(store);
+          },
+          (error: unknown) => logger.warn('could not load the optimistic code', { error }),
+        );
+      }
       store.started = connected.then(() => {
         if (disposed) throw new StateSyncError('stopped', 'the client was disposed');
-        return probes.start(store.topic, store.mirror.ledger, store.engine);
+        const starting = probes.start(store.topic, store.mirror.ledger, store.engine);
+        return guessCode ? Promise.all([starting, guessCode]).then(() => {}) : starting;
       });
       store.started.catch(() => {}); // the app awaits it; not awaiting it is no unhandled rejection
       stores.set(definition.name, store);
@@ -337,6 +363,7 @@ export function createSharedClient(options: SharedClientOptions): SharedClient {
       }
       const id = `${prefix}-c${++counter}`;
       const result = calls.track(id, store, action, args);
+      store.mirror.guesses?.add(id, action, args, result);
       sendCall(id, store, action, args);
       return result;
     },

@@ -14,7 +14,7 @@ import {
   StateSyncError,
   type Transport,
   type TransportEnd,
-} from '@statesync/core/base';
+} from '@statesync/core';
 import { DEFAULT_LINK_NAME, linkLock } from '../wire/names.js';
 
 /** Marks a connect message among everything else posted to a window. */
@@ -57,40 +57,6 @@ export function checkLinkName(name: unknown): string {
     throw new StateSyncError('invalid_option', 'name must be a non-empty string');
   }
   return name;
-}
-
-const ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#\s@]+$/;
-
-/** An exact origin as browsers write `event.origin`, or `invalid_option`. */
-export function checkOrigin(origin: unknown, what: string): string {
-  if (origin === '*') {
-    throw new StateSyncError(
-      'invalid_option',
-      `${what}: '*' is not accepted; name the exact origin, such as 'https://app.example.com'`,
-    );
-  }
-  const invalid = () =>
-    new StateSyncError(
-      'invalid_option',
-      `${what} must be an exact origin such as 'https://app.example.com' (scheme, host and port; no path), got ${JSON.stringify(origin)}`,
-    );
-  if (typeof origin !== 'string' || !ORIGIN.test(origin) || origin !== origin.toLowerCase()) {
-    throw invalid();
-  }
-  let canonical: string;
-  try {
-    canonical = new URL(origin).origin;
-  } catch {
-    throw invalid();
-  }
-  // URL says 'null' for schemes it does not know (chrome-extension: in Node): taken as written.
-  if (canonical !== 'null' && canonical !== origin) {
-    throw new StateSyncError(
-      'invalid_option',
-      `${what}: write ${JSON.stringify(origin)} as ${JSON.stringify(canonical)}, as browsers report it`,
-    );
-  }
-  return origin;
 }
 
 /** Whether a posted message is meant for statesync at all: other code posts to windows too. */

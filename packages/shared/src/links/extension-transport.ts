@@ -8,6 +8,7 @@ import {
 } from '@statesync/core/base';
 import type { ClientConnector, ServerTransport } from '../types.js';
 import { DEFAULT_LINK_NAME } from '../wire/names.js';
+import { extensionRuntime } from './extension-runtime.js';
 import {
   createRuntimePortTransport,
   type RuntimeLike,
@@ -30,18 +31,6 @@ export type ExtensionClientOptions = ExtensionTransportOptions<
   Pick<RuntimeLike, 'connect' | 'lastError'>
 >;
 
-function resolveRuntime<R>(runtime: R | undefined, need: 'onConnect' | 'connect'): R {
-  const found =
-    runtime ?? (globalThis as { chrome?: { runtime?: R } }).chrome?.runtime ?? undefined;
-  if (!found || !(need in (found as object))) {
-    throw new StateSyncError(
-      'invalid_option',
-      `no extension runtime with ${need}: run this in an extension or pass a runtime`,
-    );
-  }
-  return found;
-}
-
 /**
  * The authority's side in an extension: a client link for every port that a page, popup or
  * content script opens with `runtime.connect({ name: portName })`. Create it (and the app) at
@@ -52,7 +41,7 @@ function resolveRuntime<R>(runtime: R | undefined, need: 'onConnect' | 'connect'
 export function createExtensionServerTransport(
   options: ExtensionServerOptions = {},
 ): ServerTransport {
-  const runtime = resolveRuntime(options.runtime, 'onConnect');
+  const runtime = extensionRuntime(options.runtime, 'onConnect');
   const portName = options.portName ?? DEFAULT_LINK_NAME;
   const logger = options.logger ?? noopLogger;
   return {
@@ -107,7 +96,7 @@ function openPort(
  * itself is gone (reloaded or removed): that page must be reloaded.
  */
 export function createExtensionConnector(options: ExtensionClientOptions = {}): ClientConnector {
-  const runtime = resolveRuntime(options.runtime, 'connect');
+  const runtime = extensionRuntime(options.runtime, 'connect');
   return {
     connect(onLost) {
       let lost = false;
@@ -129,7 +118,7 @@ export function createExtensionConnector(options: ExtensionClientOptions = {}): 
  * background worker stops, the link is gone and later sends are dropped; `logger` hears why.
  */
 export function createExtensionClientTransport(options: ExtensionClientOptions = {}): Transport {
-  const runtime = resolveRuntime(options.runtime, 'connect');
+  const runtime = extensionRuntime(options.runtime, 'connect');
   const logger = options.logger ?? noopLogger;
   return openPort(
     options,

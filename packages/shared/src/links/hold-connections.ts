@@ -1,16 +1,17 @@
-import {
-  createTransportEnd,
-  type Transport,
-  type TransportEnd,
-  type Unsubscribe,
-} from '@statesync/core/base';
+import type { Transport, Unsubscribe } from '@statesync/core/base';
 import type { ServerTransport } from '../types.js';
+import type { Held } from './replay-held.js';
 
-interface Held {
-  transport: Transport;
-  queue: unknown[];
-  live: ((message: unknown) => void) | undefined;
-}
+/**
+ * The held connections' ends (a transport end each), loaded as connections are first held:
+ * only where an authority runs, and by the time it is ready.
+ */
+let replayCode: typeof import('./replay-held.js') | undefined;
+const loadReplay = () =>
+  import('./replay-held.js').then((loaded) => {
+    replayCode = loaded;
+    return loaded;
+  });
 
 /**
  * Accepts `server`'s connections now and keeps what they send until the returned transport is
@@ -20,23 +21,8 @@ interface Held {
 export function holdConnections(server: ServerTransport): ServerTransport & { stop: Unsubscribe } {
   const held: Held[] = [];
   let target: ((transport: Transport) => void) | undefined;
-
-  // The held connection's end: what it kept is replayed to the first listener, in order.
-  const replaying = (entry: Held): Transport => {
-    const end: TransportEnd = createTransportEnd({
-      name: 'held link',
-      post: (message) => entry.transport.send(message),
-      listen() {
-        entry.live = end.deliver;
-        for (const message of entry.queue.splice(0)) end.deliver(message);
-        return () => {
-          entry.live = undefined;
-        };
-      },
-      release: () => entry.transport.close(),
-    });
-    return end.transport;
-  };
+  const loading = replayCode ? Promise.resolve(replayCode) : loadReplay();
+  loading.catch(() => {});
 
   const stop = server.accept((transport) => {
     if (target) {
@@ -55,9 +41,22 @@ export function holdConnections(server: ServerTransport): ServerTransport & { st
     stop,
     ...(server.medium && { medium: server.medium }),
     accept(onConnection) {
-      target = onConnection;
-      for (const entry of held.splice(0)) onConnection(replaying(entry));
+      let stopped = false;
+      const start = ({ replayHeld }: typeof import('./replay-held.js')) => {
+        if (stopped) return;
+        target = onConnection;
+        for (const entry of held.splice(0)) onConnection(replayHeld(entry));
+      };
+      const loaded = replayCode;
+      if (loaded) start(loaded);
+      else {
+        loading.then(start, () => {
+          // Without their ends the held connections cannot be served: let their pages retry.
+          for (const entry of held.splice(0)) entry.transport.close();
+        });
+      }
       return () => {
+        stopped = true;
         target = undefined;
       };
     },

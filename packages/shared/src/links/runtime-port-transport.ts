@@ -1,4 +1,4 @@
-import { createTransportEnd, type Logger, type Transport } from '@statesync/core/base';
+import { createTransportEnd, type Logger, type Transport } from '@statesync/core';
 import { fromJsonSafe, toJsonSafe } from '../wire/json-safe.js';
 import { undecodable } from '../wire/undecodable.js';
 

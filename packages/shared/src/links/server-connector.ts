@@ -1,4 +1,4 @@
-import { createWebSocketTransport, type WebSocketConstructor } from '@statesync/core/base';
+import { createWebSocketTransport, type WebSocketConstructor } from '@statesync/core';
 import type { ClientConnector } from '../types.js';
 
 export interface ServerConnectorOptions {

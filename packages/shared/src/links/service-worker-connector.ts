@@ -5,7 +5,7 @@ import {
   randomId,
   StateSyncError,
   type Transport,
-} from '@statesync/core/base';
+} from '@statesync/core';
 import type { ClientConnector } from '../types.js';
 import { DEFAULT_LINK_NAME } from '../wire/names.js';
 import { isEnvelope, type ServiceWorkerEnvelope } from './service-worker-transport.js';

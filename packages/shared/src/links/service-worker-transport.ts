@@ -4,11 +4,11 @@ import {
   noopLogger,
   PROTOCOL_VERSION,
   randomId,
-  StateSyncError,
   type Unsubscribe,
-} from '@statesync/core/base';
+} from '@statesync/core';
 import type { ServerTransport } from '../types.js';
 import { DEFAULT_LINK_NAME } from '../wire/names.js';
+import { checkScope } from './check-scope.js';
 
 /**
  * A service worker is stopped by the browser when idle and started again by the next event,
@@ -93,12 +93,7 @@ export function createServiceWorkerServerTransport(
   scope: ServiceWorkerScopeLike = globalThis as unknown as ServiceWorkerScopeLike,
   options: ServiceWorkerServerOptions = {},
 ): ServerTransport {
-  if (typeof scope?.addEventListener !== 'function' || typeof scope.clients !== 'object') {
-    throw new StateSyncError(
-      'invalid_option',
-      'no service worker scope: run this inside a service worker or pass a scope',
-    );
-  }
+  checkScope('ServiceWorker', scope);
   const channel = options.channel ?? DEFAULT_LINK_NAME;
   const logger = options.logger ?? noopLogger;
   const boot = randomId();

@@ -4,8 +4,9 @@ import {
   StateSyncError,
   type Transport,
   type Unsubscribe,
-} from '@statesync/core/base';
+} from '@statesync/core';
 import type { ServerTransport, SharedWorkerConstructor, SharedWorkerLike } from '../types.js';
+import { checkScope } from './check-scope.js';
 
 /** The global scope of a SharedWorker, or a stand-in: it fires `connect` with a port per page. */
 export interface ConnectEventTarget {
@@ -22,12 +23,7 @@ export function createSharedWorkerServerTransport(
   scope: ConnectEventTarget = globalThis as unknown as ConnectEventTarget,
   logger?: Logger,
 ): ServerTransport {
-  if (typeof scope?.addEventListener !== 'function') {
-    throw new StateSyncError(
-      'invalid_option',
-      'no SharedWorker scope to accept connections from: run this inside a SharedWorker or pass a transport',
-    );
-  }
+  checkScope('SharedWorker', scope);
   return {
     accept(onConnection): Unsubscribe {
       const onConnect = (event: MessageEvent) => {

@@ -8,9 +8,10 @@ import {
   type Unsubscribe,
 } from '@statesync/core/base';
 import type { ServerTransport } from '../types.js';
+import { checkAllowedOrigins, checkOrigin } from './check-origin.js';
+import { checkScope } from './check-scope.js';
 import {
   checkLinkName,
-  checkOrigin,
   createLinkServer,
   defaultLocks,
   isConnectMessage,
@@ -75,18 +76,11 @@ export interface WindowServerTransport extends ServerTransport {
 export function createWindowServerTransport(
   options: WindowServerTransportOptions,
 ): WindowServerTransport {
-  const target = options?.window ?? (globalThis as unknown as MessageEventTarget);
-  if (typeof target?.addEventListener !== 'function') {
-    throw new StateSyncError('invalid_option', 'no window to listen on: pass options.window');
-  }
-  const allowedOrigins = options?.allowedOrigins;
-  if (!Array.isArray(allowedOrigins) || allowedOrigins.length === 0) {
-    throw new StateSyncError(
-      'invalid_option',
-      'allowedOrigins must list at least one origin, such as location.origin',
-    );
-  }
-  const allowed = new Set(allowedOrigins.map((origin) => checkOrigin(origin, 'allowedOrigins')));
+  const target = checkScope(
+    'Window',
+    options?.window ?? (globalThis as unknown as MessageEventTarget),
+  );
+  const allowed = checkAllowedOrigins(options?.allowedOrigins);
   const name = checkLinkName(options.name);
   const logger = options.logger ?? createConsoleLogger();
   const links = createLinkServer(logger, pickLocks(options.locks));

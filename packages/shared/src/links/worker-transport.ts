@@ -7,6 +7,7 @@ import {
   type Unsubscribe,
 } from '@statesync/core/base';
 import type { ServerTransport } from '../types.js';
+import { checkScope } from './check-scope.js';
 import {
   checkLinkName,
   createLinkServer,
@@ -42,12 +43,7 @@ export function createWorkerServerTransport(
   scope: MessageEventTarget = globalThis as unknown as MessageEventTarget,
   options: WorkerTransportOptions = {},
 ): WorkerServerTransport {
-  if (typeof scope?.addEventListener !== 'function') {
-    throw new StateSyncError(
-      'invalid_option',
-      'no worker scope to accept connections from: run this inside a Worker or pass its scope',
-    );
-  }
+  checkScope('Worker', scope);
   const name = checkLinkName(options.name);
   const logger = options.logger ?? noopLogger;
   // The page owns the worker: when the page goes, so does the worker; no lock to watch.

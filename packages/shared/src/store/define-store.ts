@@ -23,14 +23,24 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
  * });
  * ```
  *
+ * `optimistic` lists actions that a client page also runs at once on its own copy, so the
+ * calling window shows their change before the authority answers; the authority's answer then
+ * replaces the guess (see the README's "Optimistic updates"). They must be deterministic and
+ * free of side effects: the authority's result is the truth.
+ *
  * Throws `invalid_option` for a name that is not made of letters, digits, `_`, `.` and `-`,
- * or when `state` or an action is not a function.
+ * when `state` or an action is not a function, or when `optimistic` names no action.
  */
 export function defineStore<
   S extends object,
   A extends Record<string, (draft: Draft<S>, ...args: never[]) => unknown>,
->(definition: { name: string; state: () => S; actions: A }): StoreDefinition<S, A> {
-  const { name, state, actions } = definition;
+>(definition: {
+  name: string;
+  state: () => S;
+  actions: A;
+  optimistic?: readonly NoInfer<Extract<keyof A, string>>[];
+}): StoreDefinition<S, A> {
+  const { name, state, actions, optimistic } = definition;
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new StateSyncError(
       'invalid_option',
@@ -51,7 +61,19 @@ export function defineStore<
       );
     }
   }
-  return Object.freeze({ name, state, actions: Object.freeze({ ...actions }) });
+  // Every own key of `actions` is a function by now.
+  if (
+    optimistic !== undefined &&
+    !(Array.isArray(optimistic) && optimistic.every((key) => Object.hasOwn(actions, key)))
+  ) {
+    throw new StateSyncError('invalid_option', `store "${name}": optimistic must list its actions`);
+  }
+  return Object.freeze({
+    name,
+    state,
+    actions: Object.freeze({ ...actions }),
+    optimistic: optimistic && Object.freeze([...optimistic]),
+  });
 }
 
 /** The action `name` of a definition: own properties only, so `toString` is no action. */

@@ -1,5 +1,5 @@
 import { compareRevisions, type Revision } from '@statesync/core/base';
-import { isRevision } from '../wire/parse-message.js';
+import { isRevision } from '../wire/is-revision.js';
 import type { LedgerEntry } from '../wire/protocol.js';
 
 /**

@@ -1,6 +1,5 @@
 import {
   assertRevision,
-  type CallMessage,
   isProtocolMessage,
   PROTOCOL_VERSION,
   type PullErrorMessage,
@@ -8,10 +7,12 @@ import {
   type ResultMessage,
   StateSyncError,
 } from '@statesync/core/base';
+import { isRevision } from './is-revision.js';
 import type {
   ByeMessage,
   EmitMessage,
   EmitResultMessage,
+  GuessedCallMessage,
   HelloMessage,
   LedgerInvalidateMessage,
   LedgerSnapshotMessage,
@@ -29,7 +30,7 @@ export type ServerBound =
   | UnsubscribeMessage
   | ByeMessage
   | PullMessage
-  | CallMessage
+  | GuessedCallMessage
   | EmitMessage
   | EmitResultMessage;
 
@@ -187,16 +188,6 @@ function ledger(raw: Raw): void {
         isRevision(entry[1]),
     );
   if (!ok) fail(`${String(raw.type)} message: calls must be [id, revision, value] entries`);
-}
-
-/** Whether `value` is a canonical revision string. */
-export function isRevision(value: unknown): boolean {
-  try {
-    assertRevision(value, 'revision');
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function parseEmitResult(raw: Raw): void {

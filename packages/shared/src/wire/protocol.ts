@@ -4,6 +4,7 @@
  * store subscriptions and the direct channel. Types only: nothing here runs.
  */
 import type {
+  CallMessage,
   Epoch,
   InvalidateMessage,
   Message,
@@ -118,6 +119,18 @@ export type SharedMessage =
  */
 export interface LedgerInvalidateMessage extends InvalidateMessage {
   calls?: LedgerEntry[];
+  /**
+   * Sent only to the client that made them: the ids of its calls marked `optimistic` that this
+   * change holds, so that it stops showing its own guess of them in the same apply. Not
+   * checked on arrival: the guesses act on the ids they made, and ignore anything else.
+   */
+  applied?: string[];
+}
+
+/** A call whose change the calling client already shows as a guess (an optimistic action). */
+export interface GuessedCallMessage extends CallMessage {
+  /** True when it is; absent or undefined otherwise. */
+  optimistic?: boolean | undefined;
 }
 
 /**
@@ -143,7 +156,8 @@ export interface LiveRecord {
 
 /** Every message that travels between an authority and its clients. */
 export type WireMessage =
-  | Exclude<Message, InvalidateMessage | SnapshotMessage>
+  | Exclude<Message, InvalidateMessage | SnapshotMessage | CallMessage>
+  | GuessedCallMessage
   | LedgerInvalidateMessage
   | LedgerSnapshotMessage
   | SharedMessage;
