@@ -149,7 +149,10 @@ function findReadmes(): Readme[] {
   ];
 }
 
-/** `@statesync/<name>` and its `/testing`, `/devtools` and `/shared` entries, where it has them. */
+/**
+ * `@statesync/<name>` and its `/testing`, `/devtools` and `/shared` entries, where it has them,
+ * and the packages named without the scope by their name.
+ */
 function packagePaths(): Record<string, string[]> {
   const paths: Record<string, string[]> = {};
   for (const entry of readdirSync(PACKAGES, { withFileTypes: true })) {
@@ -158,6 +161,11 @@ function packagePaths(): Record<string, string[]> {
     const index = join(src, 'index.ts');
     const testing = join(src, 'testing.ts');
     if (existsSync(index)) paths[`@statesync/${entry.name}`] = [index];
+    // A package of this repository published without the scope (create-statesync).
+    if (existsSync(index) && !entry.name.startsWith('@')) {
+      const manifest = JSON.parse(readFileSync(join(PACKAGES, entry.name, 'package.json'), 'utf8'));
+      if (manifest.name === entry.name) paths[entry.name] = [index];
+    }
     if (existsSync(testing)) paths[`@statesync/${entry.name}/testing`] = [testing];
     const devtools = join(src, 'devtools.ts');
     if (existsSync(devtools)) paths[`@statesync/${entry.name}/devtools`] = [devtools];
