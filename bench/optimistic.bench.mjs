@@ -14,6 +14,10 @@ import { collectingLogger, withTimeout } from './shared-app/common.mjs';
 import { bundle, checkPage, openPage, PAGE_HTML, serve } from './shared-app/harness.mjs';
 import { startWorker } from './shared-app/node-host.mjs';
 
+// The packages as their users ship them (no frozen mirrors, mutative's production build), as in
+// the shared-app benches. Set before the worker starts, which inherits it.
+process.env.NODE_ENV = 'production';
+
 export const title =
   'optimistic actions: input → shown in the calling window (node worker_threads, Chromium SharedWorker; wall time)';
 
