@@ -1,23 +1,18 @@
 // A page whose mode cannot start says so loudly: onError (phase `fallback`) and app.status,
 // with the reason; with share.strict its `ready` rejects instead.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createSharedApp,
   createSharedWorkerServerTransport,
-  type SharedApp,
   type SharedAppOptions,
   type SharedErrorContext,
 } from '../src/index.js';
+import { appsPerTest } from './kit/apps-per-test.js';
 import { sharedWorkerStandIn, warningLogger } from './shared-worker-stand-in.js';
 import { counter } from './stores.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const apps: SharedApp[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.dispose()));
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const { apps, cleanups } = appsPerTest();
 
 function page(
   env: ReturnType<typeof sharedWorkerStandIn>,

@@ -1,11 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createSharedApp,
-  createSharedWorkerServerTransport,
-  type SharedApp,
-  type SharedAppOptions,
-  spawn,
-} from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createSharedWorkerServerTransport, spawn } from '../src/index.js';
+import { appsPerTest } from './kit/apps-per-test.js';
 import { sharedWorkerStandIn } from './shared-worker-stand-in.js';
 import { counter } from './stores.js';
 
@@ -13,18 +8,7 @@ import { counter } from './stores.js';
 // time one of its apps starts in that mode: what the app is asked meanwhile waits for them, and a
 // dispose meanwhile wins. (The first test is the first SharedWorker page of this file.)
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const apps: SharedApp[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.dispose()));
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-const start = (options: SharedAppOptions) => {
-  const app = createSharedApp(options);
-  apps.push(app);
-  return app;
-};
+const { cleanups, start } = appsPerTest();
 
 const workerPage = (env: ReturnType<typeof sharedWorkerStandIn>) =>
   start({

@@ -1,27 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createSharedApp,
-  createSharedWorkerServerTransport,
-  type SharedApp,
-  type SharedAppOptions,
-  spawn,
-} from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createSharedApp, createSharedWorkerServerTransport, spawn } from '../src/index.js';
+import { appsPerTest } from './kit/apps-per-test.js';
 import { sharedWorkerStandIn, warningLogger } from './shared-worker-stand-in.js';
 import { counter, todos } from './stores.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const apps: SharedApp[] = [];
-const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.dispose()));
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-function start(options: SharedAppOptions): SharedApp {
-  const app = createSharedApp(options);
-  apps.push(app);
-  return app;
-}
+const { cleanups, start } = appsPerTest();
 
 function page(env: ReturnType<typeof sharedWorkerStandIn> | undefined, extra: object = {}) {
   const { logger, warnings } = warningLogger();
