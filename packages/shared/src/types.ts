@@ -96,7 +96,10 @@ export interface StoreHandle<D extends AnyStoreDefinition = AnyStoreDefinition>
   extends Subscribable<StateOf<D>> {
   readonly name: string;
   readonly definition: D;
-  /** How far this copy is: its revision and epoch, syncing or synced, the last error. */
+  /**
+   * How far this copy is: its revision and epoch, syncing or synced, the last error. Across a
+   * change of link the revision and epoch stay those of what the copy shows.
+   */
   readonly status: Subscribable<SyncStatus>;
   /**
    * The store's actions as methods: `await todos.actions.add('milk')` is

@@ -1,6 +1,7 @@
 // SharedTab mode in Node: "tabs" are apps in one process over Node's real BroadcastChannel.
 // Node has no Web Locks, so these tests cover the fallback election by heartbeats; the Web
 // Locks election is tested in Chromium (e2e/shared-tab.test.ts).
+import type { SyncStatus } from '@statesync/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createSharedApp,
@@ -108,6 +109,34 @@ describe('SharedTab mode without Web Locks', () => {
         'during-1',
       ].sort(),
     );
+  });
+
+  it('a store status keeps the revision and epoch it shows across a failover, then takes the new epoch', async () => {
+    const { all } = tabs(2);
+    await Promise.all(all.map((app) => app.ready));
+    const first = leaders(all)[0]!;
+    const follower = all.find((app) => app !== first)!;
+    await spawn(follower.store(journal), 'record', ['a']);
+    const { status } = follower.store(journal);
+    await until(() => status.getState().state === 'synced', 'the journal to be synced');
+    const before = status.getState();
+    expect(before.localRevision).toBeDefined();
+    const seen: SyncStatus[] = [];
+    const off = status.subscribe((next) => seen.push(next));
+    await first.dispose();
+    await until(
+      () =>
+        follower.role === 'leader' &&
+        status.getState().state === 'synced' &&
+        status.getState().epoch !== before.epoch,
+      "the new leader's epoch",
+    );
+    off();
+    expect(seen.length).toBeGreaterThan(0);
+    // Never an empty status in between: the copy showed that revision all along.
+    expect(
+      seen.filter((next) => next.localRevision === undefined || next.epoch === undefined),
+    ).toEqual([]);
   });
 
   it('a leader elected alone starts from the stored copy', async () => {
