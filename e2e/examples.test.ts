@@ -137,8 +137,13 @@ describe('examples/vue-pinia-tabs', () => {
       message: 'both tabs to sync',
     });
 
-    await b.click('[data-testid="theme-dark"]');
+    // Tab B types a name; tab A's theme change re-renders B before B sends it, and must not
+    // wipe what B typed.
     await byTestId(b, 'display-name').fill('Ada');
+    await a.click('[data-testid="theme-dark"]');
+    await waitFor(async () => (await readTab(b)).theme === 'dark', {
+      message: "tab B to show tab A's theme",
+    });
     await byTestId(b, 'display-name').press('Enter');
 
     const view = await waitForConvergence([a, b], readTab, {

@@ -1,6 +1,6 @@
 import type { Subscribable, SyncStatus } from '@statesync/core';
 import { useStore } from '@statesync/vue';
-import { defineComponent, h, type PropType, watchEffect } from 'vue';
+import { defineComponent, h, type PropType, ref, watch, watchEffect } from 'vue';
 import type { Settings } from './settings.js';
 import { useSettings } from './store.js';
 
@@ -15,6 +15,14 @@ export const App = defineComponent({
   setup(props) {
     const settings = useSettings();
     const status = useStore(props.status);
+    // What is typed stays until it is sent: a re-render for another setting must not reset it.
+    const draftName = ref(settings.displayName);
+    watch(
+      () => settings.displayName,
+      (name) => {
+        draftName.value = name;
+      },
+    );
 
     watchEffect(() => {
       document.documentElement.dataset.theme = settings.theme;
@@ -67,10 +75,12 @@ export const App = defineComponent({
           h('input', {
             type: 'text',
             maxlength: 40,
-            value: settings.displayName,
+            value: draftName.value,
             'data-testid': 'display-name',
-            onChange: (event: Event) =>
-              props.write({ displayName: (event.target as HTMLInputElement).value }),
+            onInput: (event: Event) => {
+              draftName.value = (event.target as HTMLInputElement).value;
+            },
+            onChange: () => props.write({ displayName: draftName.value }),
           }),
         ]),
         h('p', h('a', { href: '/', target: '_blank' }, 'Open another tab')),

@@ -108,7 +108,7 @@ describe('SharedWorker mode (over a MessageChannel stand-in)', () => {
     await app.ready;
     expect(app.mode).toBe('SharedTab');
     expect(warnings.map((w) => w.message)).toEqual([
-      'falling back to SharedTab mode: no welcome from the authority of "counter-app" within 30 ms',
+      'falling back to SharedTab mode: no welcome from the authority of "counter-app" within 30 ms; check that /worker.js loads',
     ]);
     expect(await early).toBe(2);
     expect(seen).toEqual([{ count: 2 }]);

@@ -1,4 +1,4 @@
-import type { Transport } from '@statesync/core';
+import { StateSyncError, type Transport } from '@statesync/core';
 import { openSharedWorker } from '../links/shared-worker.js';
 import type { SharedWorkerConstructor } from '../types.js';
 import { type AppRuntime, disposed, type FallBack } from './app-runtime.js';
@@ -43,7 +43,13 @@ export function startWorker(
         linked = true;
         resolve();
       },
-      (error: unknown) => fail((error as Error).message),
+      (error: unknown) => {
+        const reason = (error as Error).message;
+        // On a busy machine the welcome timeout can beat the worker's own error event: name the
+        // script there too.
+        const silent = error instanceof StateSyncError && error.code === 'timeout';
+        fail(silent ? `${reason}; check that ${String(workerURL)} loads` : reason);
+      },
     );
   });
 }
