@@ -41,6 +41,21 @@ class Point {
   x = 1;
 }
 
+/** An authority of the counter store on a virtual clock that drops links silent for 1 s. */
+const silentLinkHost = (clock: ReturnType<typeof createVirtualClock>) => {
+  const host = createAuthorityHost({
+    app: 'a',
+    version: '0',
+    logger: quiet,
+    report: () => {},
+    callTimeoutMs: 1_000,
+    timers: clock,
+    silentLinkMs: 1_000,
+  });
+  host.addStore(counter);
+  return host;
+};
+
 const odd = defineStore({
   name: 'odd',
   state: () => ({ n: 0, slot: null as unknown }),
@@ -240,16 +255,7 @@ describe('per-link state is bounded', () => {
 
   it('links that stop answering are dropped; links that answer stay', async () => {
     const clock = createVirtualClock();
-    const host = createAuthorityHost({
-      app: 'a',
-      version: '0',
-      logger: quiet,
-      report: () => {},
-      callTimeoutMs: 1_000,
-      timers: clock,
-      silentLinkMs: 1_000,
-    });
-    host.addStore(counter);
+    const host = silentLinkHost(clock);
     const open = (clientId: string, answers: boolean) => {
       const link = createLocalLink();
       host.connect(link.server);
@@ -293,16 +299,7 @@ describe('forged SharedTab hellos', () => {
     const clock = createVirtualClock();
     const channel = `ghosts-${randomId()}`;
     const leader = createTabHub({ channel, id: 'leader', logger: quiet });
-    const host = createAuthorityHost({
-      app: 'a',
-      version: '0',
-      logger: quiet,
-      report: () => {},
-      callTimeoutMs: 1_000,
-      timers: clock,
-      silentLinkMs: 1_000,
-    });
-    host.addStore(counter);
+    const host = silentLinkHost(clock);
     const stopServing = leader.serve().accept((transport) => host.connect(transport));
     // A script of the same origin posts hellos in the name of 50 tabs that do not exist.
     const forger = new BroadcastChannel(channel);
