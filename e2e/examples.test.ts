@@ -264,6 +264,37 @@ describe('examples/tauri-settings, under Tauri’s mocks', () => {
     );
     expect(last).toMatchObject({ state: 'synced', fontSize: '18' });
   });
+  it('a slider being dragged stays where it is when another window’s change re-renders it', async () => {
+    const [, main, settings] = await openWindows();
+    await agree([main, settings], readSettings, synced, 'both windows to sync with the backend');
+
+    // Mid-drag: the slider has moved (an input event) but not been released (no change event).
+    const slider = byTestId(settings, 'font-size');
+    await slider.evaluate((element: HTMLInputElement) => {
+      element.value = '20';
+      element.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await main.click('[data-testid="theme-dark"]');
+    // The windows differ in the slider's reading here, so only theme and revision must agree.
+    await agree(
+      [main, settings],
+      async (view) => ({ theme: await themeOf(view), revision: await textOf(view, 'revision') }),
+      (view) => view.theme === 'dark' && view.revision === '1',
+      'both windows to show the dark theme',
+    );
+    expect(await textOf(main, 'font-size-value')).toBe('14');
+    expect(await slider.inputValue()).toBe('20');
+    expect(await textOf(settings, 'font-size-value')).toBe('20');
+
+    await slider.dispatchEvent('change');
+    const last = await agree(
+      [main, settings],
+      readSettings,
+      (view) => view.revision === '2',
+      'both windows to show the released size',
+    );
+    expect(last).toMatchObject({ state: 'synced', theme: 'dark', fontSize: '20' });
+  });
 });
 
 describe('examples/browser-extension, loaded unpacked into Chromium', () => {

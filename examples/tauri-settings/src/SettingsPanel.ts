@@ -1,6 +1,6 @@
 import type { Subscribable, SyncStatus } from '@statesync/core';
 import { useStore } from '@statesync/vue';
-import { defineComponent, h, type PropType, watchEffect } from 'vue';
+import { defineComponent, h, type PropType, ref, watch, watchEffect } from 'vue';
 import type { Settings } from './settings.js';
 import { useSettingsStore } from './store.js';
 
@@ -17,6 +17,15 @@ export const SettingsPanel = defineComponent({
   setup(props) {
     const settings = useSettingsStore();
     const status = useStore(props.status);
+    // While the thumb is dragged, the slider shows the draft: a re-render for another window's
+    // change (the theme, say) must not move it back to the stored size before it is sent.
+    const draftFontSize = ref(settings.fontSize);
+    watch(
+      () => settings.fontSize,
+      (size) => {
+        draftFontSize.value = size;
+      },
+    );
 
     watchEffect(() => {
       document.documentElement.dataset.theme = settings.theme;
@@ -46,17 +55,19 @@ export const SettingsPanel = defineComponent({
         ]),
         h('label', [
           'Font size ',
-          h('output', { 'data-testid': 'font-size-value' }, settings.fontSize),
+          h('output', { 'data-testid': 'font-size-value' }, draftFontSize.value),
           ' px',
           h('input', {
             type: 'range',
             min: 12,
             max: 24,
             step: 1,
-            value: settings.fontSize,
+            value: draftFontSize.value,
             'data-testid': 'font-size',
-            onChange: (event: Event) =>
-              void props.update({ fontSize: Number((event.target as HTMLInputElement).value) }),
+            onInput: (event: Event) => {
+              draftFontSize.value = Number((event.target as HTMLInputElement).value);
+            },
+            onChange: () => void props.update({ fontSize: draftFontSize.value }),
           }),
         ]),
         h('footer', [
