@@ -264,6 +264,7 @@ describe('examples/tauri-settings, under Tauri’s mocks', () => {
     );
     expect(last).toMatchObject({ state: 'synced', fontSize: '18' });
   });
+
   it('a slider being dragged stays where it is when another window’s change re-renders it', async () => {
     const [, main, settings] = await openWindows();
     await agree([main, settings], readSettings, synced, 'both windows to sync with the backend');
